@@ -1,0 +1,4 @@
+//! Shared test support for rboto: conformance-suite runners and the moto harness.
+
+pub mod conformance;
+pub mod moto;

@@ -1,0 +1,1 @@
+//! moto server harness

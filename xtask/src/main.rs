@@ -1,0 +1,51 @@
+//! Developer tasks: `cargo xtask <command>`.
+
+mod demo;
+mod import_models;
+mod regenerate;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  regenerate [--check]                 generate sdk/ from models/ (--check: fail if stale)
+  import-models <botocore-data> <svc>  vendor botocore models into models/
+  conformance sigv4 <dir>...           run SigV4 conformance suites
+  demo                                 run the seed's examples against a local moto server
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("regenerate") => regenerate::run(rest),
+        Some("import-models") => import_models::run(rest),
+        Some("conformance") => conformance(rest),
+        Some("demo") => demo::run(rest),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn conformance(args: &[String]) -> Result<ExitCode, String> {
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("sigv4") => rboto_tests::conformance::sigv4::run_cli(rest),
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+/// The workspace root, so commands work from any directory.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}
