@@ -1,1 +1,33 @@
-//! rboto runtime
+//! # rboto — the runtime of the AWS SDK for Rust that a boto3 user would pick
+//!
+//! Service crates (`rboto-s3`, `rboto-dynamodb`, …) are generated from botocore's models and
+//! contain only typed shapes plus `static` metadata ([`schema`]). Everything that behaves lives
+//! here, once: configuration and credentials, SigV4 signing, the HTTP client, the wire
+//! protocols, errors and the request pipeline ([`ServiceClient`]).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = rboto::Config::load().await?;
+//! # let _ = config;
+//! # Ok(()) }
+//! ```
+
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod encoding;
+pub mod error;
+pub mod http;
+pub mod protocol;
+pub mod schema;
+pub mod sigv4;
+pub mod types;
+pub mod validate;
+pub mod value;
+
+pub use client::{OperationInput, ServiceClient};
+pub use config::{Config, ConfigBuilder};
+pub use credentials::Credentials;
+pub use error::{Error, ErrorKind, ModeledError, ServiceError};
+pub use types::{Blob, Body, DateTime, Document};
+pub use value::{FromValue, IntoValue, Value};

@@ -1,6 +1,7 @@
 //! Developer tasks: `cargo xtask <command>`.
 
 mod demo;
+mod fixtures;
 mod import_models;
 mod regenerate;
 

@@ -1,5 +1,167 @@
+//! `cargo xtask regenerate [--check]`: models/ → sdk/, and the workspace members list.
+
+use crate::workspace_root;
+use rboto_codegen::{generate, Files, Model, ModelFiles, Settings};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(_args: &[String]) -> Result<ExitCode, String> {
-    Err("not implemented yet".into())
+const BEGIN: &str = "# BEGIN SDK MEMBERS";
+const END: &str = "# END SDK MEMBERS";
+
+fn read_opt(path: &Path) -> Result<Option<String>, String> {
+    match fs::read_to_string(path) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Loads `dir` (a `models/<service>` folder) as a model.
+pub fn load_model(dir: &Path, service_name: &str) -> Result<Model, String> {
+    let service = read_opt(&dir.join("service-2.json"))?
+        .ok_or_else(|| format!("{}: no service-2.json", dir.display()))?;
+    let service_extras = read_opt(&dir.join("service-2.sdk-extras.json"))?;
+    let paginators = read_opt(&dir.join("paginators-1.json"))?;
+    let paginators_extras = read_opt(&dir.join("paginators-1.sdk-extras.json"))?;
+    let waiters = read_opt(&dir.join("waiters-2.json"))?;
+    let files = ModelFiles {
+        service: &service,
+        service_extras: service_extras.as_deref(),
+        paginators: paginators.as_deref(),
+        paginators_extras: paginators_extras.as_deref(),
+        waiters: waiters.as_deref(),
+    };
+    Model::from_files(service_name, &files).map_err(|e| e.to_string())
+}
+
+/// Every file `regenerate` owns, by absolute path.
+fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
+    let models = root.join("models");
+    let mut services: Vec<String> = fs::read_dir(&models)
+        .map_err(|e| format!("{}: {e}", models.display()))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("service-2.json").is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    services.sort();
+    let mut out = BTreeMap::new();
+    for svc in &services {
+        let model = load_model(&models.join(svc), svc)?;
+        let settings = Settings {
+            model_label: format!("models/{svc}"),
+            ..Settings::default()
+        };
+        let files: Files = generate(&model, &settings).map_err(|e| e.to_string())?;
+        for (path, text) in files {
+            out.insert(root.join("sdk").join(svc).join(path), text);
+        }
+    }
+    for (path, text) in crate::fixtures::expected(root)? {
+        out.insert(path, text);
+    }
+    let members: Vec<String> = services.iter().map(|s| format!("sdk/{s}")).collect();
+    let cargo = root.join("Cargo.toml");
+    let text = fs::read_to_string(&cargo).map_err(|e| format!("{}: {e}", cargo.display()))?;
+    out.insert(cargo, with_members(&text, &members)?);
+    Ok(out)
+}
+
+fn with_members(cargo: &str, members: &[String]) -> Result<String, String> {
+    let (Some(b), Some(e)) = (cargo.find(BEGIN), cargo.find(END)) else {
+        return Err(format!("Cargo.toml lacks the `{BEGIN}` / `{END}` markers"));
+    };
+    let head = &cargo[..b + BEGIN.len()];
+    let tail = &cargo[e..];
+    let mut body = String::from("\n");
+    for m in members {
+        body.push_str(&format!("    \"{m}\",\n"));
+    }
+    body.push_str("    ");
+    Ok(format!("{head}{body}{tail}"))
+}
+
+/// Generated files on disk under the directories regenerate owns.
+fn existing_generated(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("sdk")];
+    stack.extend(crate::fixtures::owned_dirs(root));
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => return Err("usage: cargo xtask regenerate [--check]".into()),
+    };
+    let root = workspace_root();
+    let expected = expected_files(&root)?;
+    let stale_extra: Vec<PathBuf> = existing_generated(&root)
+        .into_iter()
+        .filter(|p| !expected.contains_key(p) && !p.ends_with("Cargo.lock"))
+        .collect();
+    if check {
+        let mut stale: Vec<String> = Vec::new();
+        for (path, text) in &expected {
+            if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+                stale.push(rel(&root, path));
+            }
+        }
+        stale.extend(
+            stale_extra
+                .iter()
+                .map(|p| format!("{} (not generated)", rel(&root, p))),
+        );
+        if stale.is_empty() {
+            println!("generated code is up to date ({} files)", expected.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for s in &stale {
+            eprintln!("stale: {s}");
+        }
+        eprintln!(
+            "{} stale files: run `cargo xtask regenerate` and commit",
+            stale.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let mut written = 0;
+    for (path, text) in &expected {
+        if fs::read_to_string(path).ok().as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        written += 1;
+    }
+    for p in &stale_extra {
+        fs::remove_file(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    }
+    println!(
+        "{} files generated, {written} written, {} removed",
+        expected.len(),
+        stale_extra.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
 }

@@ -1,0 +1,162 @@
+//! Emission of the client, the per-operation glue and the service's exception enum.
+
+use crate::ir::Ir;
+use crate::model::Json;
+use crate::rust_types::{doc_attrs, full_docs, ident, short_docs};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+impl Ir<'_> {
+    fn input_path(&self, op: &crate::ir::OpInfo) -> TokenStream {
+        let name = ident(&op.input_type);
+        quote!(#name)
+    }
+
+    fn output_type(&self, op: &crate::ir::OpInfo) -> TokenStream {
+        match &op.output_shape {
+            Some(s) => self.type_path(s),
+            None => quote!(()),
+        }
+    }
+
+    /// `client.rs`: the `Client` with one method per operation.
+    pub fn client_file(&self) -> TokenStream {
+        let title = self
+            .model
+            .meta_str("serviceFullName")
+            .or_else(|| self.model.meta_str("serviceId"))
+            .unwrap_or(&self.model.service_name)
+            .to_string();
+        let doc = doc_attrs(&format!(
+            "A client for {title}.\n\nMake one per configuration and share it: clones are cheap."
+        ));
+        let methods = self.ops.iter().map(|op| {
+            let json = &self.model.operations().expect("checked")[&op.name];
+            let docs = full_docs(json);
+            let f = ident(&op.fn_name);
+            let input = self.input_path(op);
+            let deprecated = json.bool_at("deprecated").then(|| quote!(#[deprecated]));
+            quote! {
+                #docs
+                #deprecated
+                pub fn #f(&self) -> #input<rboto::ServiceClient> {
+                    #input::with_client(self.inner.clone())
+                }
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Clone, Debug)]
+            pub struct Client {
+                inner: rboto::ServiceClient,
+            }
+            impl Client {
+                /// Creates a client from shared configuration.
+                pub fn new(config: &rboto::Config) -> Self {
+                    Client { inner: rboto::ServiceClient::new(config, &crate::schema::ops::SERVICE) }
+                }
+                /// The runtime client underneath.
+                pub fn service_client(&self) -> &rboto::ServiceClient {
+                    &self.inner
+                }
+                /// Sends an input built on its own (`Input::default().member(..)`).
+                pub async fn send<I>(&self, input: I) -> Result<I::Output, crate::Error>
+                where
+                    I: rboto::OperationInput<Error = crate::error::Exception>,
+                {
+                    self.inner.call(input).await
+                }
+                #(#methods)*
+            }
+        }
+    }
+
+    /// `operations.rs`: ties each input type to its operation, and its `send`.
+    pub fn operations_file(&self) -> TokenStream {
+        let items = self.ops.iter().map(|op| {
+            let input = self.input_path(op);
+            let output = self.output_type(op);
+            let stat = ident(&op.static_name);
+            let doc = format!(" Sends the `{}` request.", op.name);
+            quote! {
+                impl<C> rboto::OperationInput for #input<C> {
+                    type Output = #output;
+                    type Error = crate::error::Exception;
+                    const OPERATION: &'static rboto::schema::Operation = &crate::schema::ops::#stat;
+                }
+                impl #input<rboto::ServiceClient> {
+                    #[doc = #doc]
+                    pub async fn send(self) -> Result<#output, crate::Error> {
+                        let client = self._client.clone();
+                        client.call(self).await
+                    }
+                }
+            }
+        });
+        quote!(#(#items)*)
+    }
+
+    /// `error.rs`: exception types, the `Exception` enum and the crate's `Error` alias.
+    pub fn error_file(&self, exception_types: TokenStream) -> TokenStream {
+        let variants = self.errors.iter().map(|e| {
+            let info = self.info(e);
+            let v = ident(&info.rust_name);
+            let path = self.type_path(e);
+            let docs = short_docs(self.json(e));
+            quote!(#docs #v(#path),)
+        });
+        let arms = self.errors.iter().enumerate().map(|(i, e)| {
+            let v = ident(&self.info(e).rust_name);
+            quote!(#i => Self::#v(rboto::FromValue::from_value(value).ok()?),)
+        });
+        let codes = self.errors.iter().map(|e| {
+            let v = ident(&self.info(e).rust_name);
+            let json = self.json(e);
+            let code = json
+                .get("error")
+                .and_then(|x| x.str_at("code"))
+                .unwrap_or(e)
+                .to_string();
+            quote!(Self::#v(_) => #code,)
+        });
+        let code_fn = if self.errors.is_empty() {
+            quote!(match *self {})
+        } else {
+            quote!(match self { #(#codes)* })
+        };
+        let from_body = if self.errors.is_empty() {
+            quote! {
+                let _ = (index, value);
+                None
+            }
+        } else {
+            quote! {
+                Some(match index {
+                    #(#arms)*
+                    _ => return None,
+                })
+            }
+        };
+        quote! {
+            //! The service's modeled exceptions.
+            /// Every error this service models, as `client.exceptions` lists them in boto3.
+            #[derive(Debug)]
+            #[non_exhaustive]
+            pub enum Exception {
+                #(#variants)*
+            }
+            impl Exception {
+                /// The error code on the wire.
+                pub fn code(&self) -> &'static str { #code_fn }
+            }
+            impl rboto::ModeledError for Exception {
+                fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
+                    #from_body
+                }
+            }
+            /// The error every operation of this service returns.
+            pub type Error = rboto::Error<Exception>;
+            #exception_types
+        }
+    }
+}

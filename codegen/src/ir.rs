@@ -1,0 +1,331 @@
+//! Resolve and name: the passes between the raw model and emission.
+//!
+//! Decides, for every shape, its Rust name, which module it lives in, whether it needs
+//! `IntoValue`/`FromValue` (by reachability from operation inputs / outputs and errors), which
+//! members must be boxed (struct cycles), and which per-operation input types must be
+//! synthesized (an input shape shared by several operations cannot implement
+//! `OperationInput` twice).
+
+use crate::model::{Json, Model, ModelError};
+use crate::naming;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Where a shape's Rust type lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Module {
+    Input,
+    Output,
+    Error,
+    Types,
+}
+
+impl Module {
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Input => "input",
+            Module::Output => "output",
+            Module::Error => "error",
+            Module::Types => "types",
+        }
+    }
+}
+
+/// Everything emission needs to know about a shape beyond the JSON.
+#[derive(Debug, Clone)]
+pub struct ShapeInfo {
+    pub rust_name: String,
+    pub static_name: String,
+    pub module: Module,
+    pub needs_into: bool,
+    pub needs_from: bool,
+    /// Has a streaming member (not Clone/PartialEq then).
+    pub has_stream: bool,
+    /// Member names (Rust) in model order, deduplicated.
+    pub member_fields: Vec<String>,
+}
+
+/// One operation, resolved.
+#[derive(Debug, Clone)]
+pub struct OpInfo {
+    pub name: String,
+    pub fn_name: String,
+    pub static_name: String,
+    /// The model's input shape, if any.
+    pub input_shape: Option<String>,
+    pub output_shape: Option<String>,
+    /// Rust name of the input type the client method returns.
+    pub input_type: String,
+    /// `Some(shape)` when the input type is synthesized as a copy of a shared shape's members.
+    pub synthesized_from: Option<Option<String>>,
+}
+
+/// The resolved model.
+pub struct Ir<'m> {
+    pub model: &'m Model,
+    pub shapes: BTreeMap<String, ShapeInfo>,
+    /// Shape names in model order.
+    pub order: Vec<String>,
+    pub ops: Vec<OpInfo>,
+    /// Exception shapes in model order; `Operation::errors` indexes into this.
+    pub errors: Vec<String>,
+    /// Members to box: (structure shape, member name).
+    pub boxed: HashSet<(String, String)>,
+}
+
+pub fn shape_type(shape: &Value) -> &str {
+    shape.str_at("type").unwrap_or("structure")
+}
+
+/// Member targets of a shape: (member name or `member`/`key`/`value`, target shape name).
+pub fn children(shape: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(members) = shape.obj_at("members") {
+        for (name, m) in members {
+            if let Some(t) = m.str_at("shape") {
+                out.push((name.clone(), t.to_string()));
+            }
+        }
+    }
+    for key in ["member", "key", "value"] {
+        if let Some(t) = shape.get(key).and_then(|m| m.str_at("shape")) {
+            out.push((key.to_string(), t.to_string()));
+        }
+    }
+    out
+}
+
+fn is_aggregate(shape: &Value) -> bool {
+    matches!(shape_type(shape), "structure" | "union") && !shape.bool_at("document")
+}
+
+impl<'m> Ir<'m> {
+    pub fn build(model: &'m Model) -> Result<Ir<'m>, ModelError> {
+        let shapes_json = model.shapes()?;
+        let order: Vec<String> = shapes_json.keys().cloned().collect();
+        for (name, shape) in shapes_json {
+            for (member, target) in children(shape) {
+                if !shapes_json.contains_key(&target) {
+                    return Err(ModelError(format!(
+                        "{}: shape `{name}` member `{member}` targets unknown shape `{target}`",
+                        model.service_name
+                    )));
+                }
+            }
+        }
+
+        // Operations and the roles they give shapes.
+        let mut input_uses: HashMap<String, usize> = HashMap::new();
+        let mut inputs = BTreeSet::new();
+        let mut outputs = BTreeSet::new();
+        let mut exceptions = BTreeSet::new();
+        for (op_name, op) in model.operations()? {
+            let shape_of = |k: &str| {
+                op.get(k)
+                    .and_then(|r| r.str_at("shape"))
+                    .map(str::to_string)
+            };
+            for (key, set) in [("input", &mut inputs), ("output", &mut outputs)] {
+                if let Some(s) = shape_of(key) {
+                    if !shapes_json.contains_key(&s) {
+                        return Err(ModelError(format!(
+                            "{}: operation `{op_name}` {key} is unknown shape `{s}`",
+                            model.service_name
+                        )));
+                    }
+                    set.insert(s);
+                }
+            }
+            if let Some(s) = shape_of("input") {
+                *input_uses.entry(s).or_default() += 1;
+            }
+            for e in op
+                .get("errors")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(s) = e.str_at("shape").filter(|s| shapes_json.contains_key(*s)) {
+                    exceptions.insert(s.to_string());
+                }
+            }
+        }
+        for (name, shape) in shapes_json {
+            if shape.bool_at("exception") {
+                exceptions.insert(name.clone());
+            }
+        }
+
+        // Names: every shape type, plus synthesized inputs, unique across the crate.
+        let mut wanted: Vec<String> = order.clone();
+        let op_names: Vec<String> = model.operations()?.keys().cloned().collect();
+        for op in &op_names {
+            wanted.push(format!("{op}Input"));
+        }
+        let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        let type_names = naming::type_names(&refs);
+        let mut statics: Vec<String> = order.iter().map(|s| naming::static_name(s)).collect();
+        naming::dedupe(&mut statics);
+
+        let reach = |roots: &BTreeSet<String>| -> HashSet<String> {
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut stack: Vec<String> = roots.iter().cloned().collect();
+            while let Some(s) = stack.pop() {
+                if !seen.insert(s.clone()) {
+                    continue;
+                }
+                if let Some(shape) = shapes_json.get(&s) {
+                    stack.extend(children(shape).into_iter().map(|(_, t)| t));
+                }
+            }
+            seen
+        };
+        let into_set = reach(&inputs);
+        let mut from_roots = outputs.clone();
+        from_roots.extend(exceptions.iter().cloned());
+        let from_set = reach(&from_roots);
+
+        let mut shapes = BTreeMap::new();
+        for (i, name) in order.iter().enumerate() {
+            let shape = &shapes_json[name];
+            let module = if inputs.contains(name) {
+                Module::Input
+            } else if exceptions.contains(name) {
+                Module::Error
+            } else if outputs.contains(name) {
+                Module::Output
+            } else {
+                Module::Types
+            };
+            let member_names: Vec<&str> = shape
+                .obj_at("members")
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let has_stream = shape.obj_at("members").is_some_and(|m| {
+                m.values().any(|mv| {
+                    mv.str_at("shape")
+                        .and_then(|t| shapes_json.get(t))
+                        .is_some_and(|t| t.bool_at("streaming") || t.bool_at("eventstream"))
+                })
+            });
+            shapes.insert(
+                name.clone(),
+                ShapeInfo {
+                    rust_name: type_names[i].clone(),
+                    static_name: statics[i].clone(),
+                    module,
+                    needs_into: into_set.contains(name),
+                    needs_from: from_set.contains(name),
+                    has_stream,
+                    member_fields: naming::member_names(&member_names),
+                },
+            );
+        }
+
+        let mut ops = Vec::new();
+        let mut op_statics: Vec<String> = op_names.iter().map(|o| naming::static_name(o)).collect();
+        naming::dedupe(&mut op_statics);
+        let mut fn_names: Vec<String> = op_names
+            .iter()
+            .map(|o| naming::operation_fn_name(o))
+            .collect();
+        naming::dedupe(&mut fn_names);
+        for (i, op_name) in op_names.iter().enumerate() {
+            let op = &model.operations()?[op_name];
+            let shape_of = |k: &str| {
+                op.get(k)
+                    .and_then(|r| r.str_at("shape"))
+                    .map(str::to_string)
+            };
+            let input_shape = shape_of("input");
+            let shared = input_shape
+                .as_ref()
+                .is_none_or(|s| input_uses.get(s).copied().unwrap_or(0) > 1);
+            let (input_type, synthesized_from) = if shared {
+                (
+                    type_names[order.len() + i].clone(),
+                    Some(input_shape.clone()),
+                )
+            } else {
+                let s = input_shape.clone().unwrap_or_default();
+                (shapes[&s].rust_name.clone(), None)
+            };
+            ops.push(OpInfo {
+                name: op_name.clone(),
+                fn_name: fn_names[i].clone(),
+                static_name: op_statics[i].clone(),
+                input_shape,
+                output_shape: shape_of("output"),
+                input_type,
+                synthesized_from,
+            });
+        }
+
+        let errors: Vec<String> = order
+            .iter()
+            .filter(|s| exceptions.contains(*s))
+            .cloned()
+            .collect();
+        let boxed = find_boxed(model, &order)?;
+        Ok(Ir {
+            model,
+            shapes,
+            order,
+            ops,
+            errors,
+            boxed,
+        })
+    }
+
+    pub fn info(&self, shape: &str) -> &ShapeInfo {
+        // Every name passed here came from the model and was checked in `build`.
+        &self.shapes[shape]
+    }
+
+    pub fn json(&self, shape: &str) -> &Value {
+        &self.model.shapes().expect("checked in build")[shape]
+    }
+
+    pub fn error_index(&self, shape: &str) -> Option<usize> {
+        self.errors.iter().position(|e| e == shape)
+    }
+}
+
+/// Members whose target can reach back to their own structure through direct struct/union
+/// edges (lists and maps already allocate, so they break cycles).
+fn find_boxed(model: &Model, order: &[String]) -> Result<HashSet<(String, String)>, ModelError> {
+    let shapes = model.shapes()?;
+    let direct = |s: &str| -> Vec<(String, String)> {
+        shapes
+            .get(s)
+            .filter(|v| is_aggregate(v))
+            .map(children)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, t)| shapes.get(t).is_some_and(is_aggregate))
+            .collect()
+    };
+    let mut boxed = HashSet::new();
+    for s in order {
+        for (member, target) in direct(s) {
+            // Does target reach s?
+            let mut seen = HashSet::new();
+            let mut stack = vec![target.clone()];
+            let mut cyclic = false;
+            while let Some(cur) = stack.pop() {
+                if cur == *s {
+                    cyclic = true;
+                    break;
+                }
+                if !seen.insert(cur.clone()) {
+                    continue;
+                }
+                stack.extend(direct(&cur).into_iter().map(|(_, t)| t));
+            }
+            if cyclic {
+                boxed.insert((s.clone(), member));
+            }
+        }
+    }
+    Ok(boxed)
+}

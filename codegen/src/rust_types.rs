@@ -1,0 +1,128 @@
+//! How model shapes map to Rust types, and the doc attributes generated items carry.
+
+use crate::docs;
+use crate::ir::{shape_type, Ir};
+use crate::model::Json;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` lines for a Markdown text.
+pub fn doc_attrs(markdown: &str) -> TokenStream {
+    let lines = docs::doc_lines(markdown);
+    let attrs = lines.iter().map(|l| quote!(#[doc = #l]));
+    quote!(#(#attrs)*)
+}
+
+/// Doc attributes from a model `documentation` (first paragraph only: size matters).
+pub fn short_docs(json: &Value) -> TokenStream {
+    match json.str_at("documentation") {
+        Some(html) => doc_attrs(&docs::first_paragraph(html)),
+        None => TokenStream::new(),
+    }
+}
+
+/// Full Markdown docs from a model `documentation`.
+pub fn full_docs(json: &Value) -> TokenStream {
+    match json.str_at("documentation") {
+        Some(html) => doc_attrs(&docs::to_markdown(html)),
+        None => TokenStream::new(),
+    }
+}
+
+/// What a string shape is: an enum we generate, or plain `String`.
+pub fn is_enum(shape: &Value) -> bool {
+    shape_type(shape) == "string" && shape.get("enum").and_then(Value::as_array).is_some()
+}
+
+impl Ir<'_> {
+    /// A generated type's name; every generated module imports all of them.
+    pub fn type_path(&self, shape: &str) -> TokenStream {
+        let name = ident(&self.info(shape).rust_name);
+        quote!(#name)
+    }
+
+    /// The Rust type of a value of `shape` (without `Option`).
+    pub fn rust_type(&self, shape: &str) -> TokenStream {
+        let json = self.json(shape);
+        if json.bool_at("eventstream")
+            || (json.bool_at("streaming") && shape_type(json) != "structure")
+        {
+            return quote!(rboto::Body);
+        }
+        match shape_type(json) {
+            "structure" if json.bool_at("document") => quote!(rboto::Document),
+            "structure" | "union" => self.type_path(shape),
+            "string" if is_enum(json) => self.type_path(shape),
+            "string" => quote!(String),
+            "list" => {
+                let item = json
+                    .get("member")
+                    .and_then(|m| m.str_at("shape"))
+                    .unwrap_or_default();
+                let t = self.rust_type(item);
+                quote!(Vec<#t>)
+            }
+            "map" => {
+                let v = json
+                    .get("value")
+                    .and_then(|m| m.str_at("shape"))
+                    .unwrap_or_default();
+                let t = self.rust_type(v);
+                quote!(HashMap<String, #t>)
+            }
+            "boolean" => quote!(bool),
+            "byte" => quote!(i8),
+            "short" => quote!(i16),
+            "integer" | "intEnum" => quote!(i32),
+            "long" | "bigInteger" => quote!(i64),
+            "float" => quote!(f32),
+            "double" | "bigDecimal" => quote!(f64),
+            "blob" => quote!(rboto::Blob),
+            "timestamp" => quote!(rboto::DateTime),
+            "document" => quote!(rboto::Document),
+            _ => quote!(rboto::Document),
+        }
+    }
+
+    /// The field type of member `member` of `parent` targeting `target` (boxed when cyclic).
+    pub fn field_type(&self, parent: &str, member: &str, target: &str) -> TokenStream {
+        let t = self.rust_type(target);
+        if self
+            .boxed
+            .contains(&(parent.to_string(), member.to_string()))
+        {
+            quote!(Box<#t>)
+        } else {
+            t
+        }
+    }
+
+    /// Setter argument type and the expression turning `v` into the field value.
+    pub fn setter_arg(
+        &self,
+        parent: &str,
+        member: &str,
+        target: &str,
+    ) -> (TokenStream, TokenStream) {
+        let t = self.rust_type(target);
+        let boxed = self
+            .boxed
+            .contains(&(parent.to_string(), member.to_string()));
+        let json = self.json(target);
+        let by_into = match shape_type(json) {
+            "string" | "list" | "map" | "blob" | "timestamp" => true,
+            _ => json.bool_at("streaming") || json.bool_at("eventstream"),
+        };
+        match (by_into, boxed) {
+            (true, false) => (quote!(impl Into<#t>), quote!(v.into())),
+            (true, true) => (quote!(impl Into<#t>), quote!(Box::new(v.into()))),
+            (false, false) => (t, quote!(v)),
+            (false, true) => (t, quote!(Box::new(v))),
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The error every rboto call returns: one matchable [`ErrorKind`] per case a user handles
+//! differently (botocore's taxonomy), plus service errors carrying code, message, request id,
+//! HTTP status and — when the service modeled it — the typed exception.
+
+use crate::value::Value;
+use std::error::Error as StdError;
+use std::fmt;
+
+/// What went wrong, coarsely: match on this.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// No provider in the credential chain had credentials (botocore `NoCredentialsError`).
+    NoCredentials,
+    /// Credentials were found but incomplete (botocore `PartialCredentialsError`).
+    PartialCredentials,
+    /// A config file, environment variable or setting is invalid (`InvalidConfigError`).
+    InvalidConfig,
+    /// No region was configured and the endpoint needs one (`NoRegionError`).
+    NoRegion,
+    /// A parameter failed validation before any I/O (`ParamValidationError`).
+    ParamValidation,
+    /// No endpoint could be resolved for the request.
+    EndpointResolution,
+    /// The connection could not be made or was lost (`EndpointConnectionError`).
+    Connection,
+    /// Connecting took longer than the connect timeout (`ConnectTimeoutError`).
+    ConnectTimeout,
+    /// The response did not arrive within the read timeout (`ReadTimeoutError`).
+    ReadTimeout,
+    /// The operation or attempt exceeded its overall time limit.
+    Timeout,
+    /// TLS negotiation or certificate verification failed (`SSLError`).
+    Tls,
+    /// The response could not be parsed (`ResponseParserError`).
+    ResponseParse,
+    /// The service returned an error (`ClientError`).
+    Service,
+    /// The request could not be signed.
+    Signing,
+}
+
+/// An error returned by the service.
+#[derive(Debug)]
+pub struct ServiceError<E> {
+    /// The error code (`NoSuchKey`, `ResourceNotFoundException`).
+    pub code: String,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+    /// HTTP status code of the response.
+    pub status: u16,
+    /// The modeled exception, when the code matched one of the service's.
+    pub modeled: Option<E>,
+}
+
+/// The modeled exceptions of a service; generated as each crate's `Exception` enum.
+pub trait ModeledError: Sized + fmt::Debug {
+    /// Builds variant `index` (of [`crate::schema::Service::errors`]) from its parsed body.
+    fn from_modeled(index: usize, value: Value) -> Option<Self>;
+}
+
+/// Used where no modeled exceptions apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmodeled {}
+
+impl ModeledError for Unmodeled {
+    fn from_modeled(_: usize, _: Value) -> Option<Self> {
+        None
+    }
+}
+
+/// A modeled exception not yet converted to its typed variant: the index of its shape in the
+/// service's error list and its parsed members.
+#[derive(Debug)]
+pub struct RawModeled {
+    pub index: usize,
+    pub value: Value,
+}
+
+impl ModeledError for RawModeled {
+    fn from_modeled(index: usize, value: Value) -> Option<Self> {
+        Some(RawModeled { index, value })
+    }
+}
+
+type Source = Box<dyn StdError + Send + Sync + 'static>;
+
+/// An rboto error. `E` is the service's modeled exception enum.
+pub struct Error<E = Unmodeled> {
+    inner: Box<Inner<E>>,
+}
+
+struct Inner<E> {
+    kind: ErrorKind,
+    message: String,
+    operation: Option<&'static str>,
+    host: Option<String>,
+    source: Option<Source>,
+    service: Option<ServiceError<E>>,
+    retryable: bool,
+    throttling: bool,
+}
+
+impl<E> Error<E> {
+    /// An error of `kind`; `message` says what happened.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                operation: None,
+                host: None,
+                source: None,
+                service: None,
+                retryable: false,
+                throttling: false,
+            }),
+        }
+    }
+
+    /// A service error.
+    pub fn service(err: ServiceError<E>) -> Self {
+        let mut e = Error::new(ErrorKind::Service, err.message.clone().unwrap_or_default());
+        e.inner.service = Some(err);
+        e
+    }
+
+    pub fn with_source(mut self, source: impl Into<Source>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    /// Names the operation and endpoint host the error happened on.
+    pub fn with_context(mut self, operation: &'static str, host: Option<&str>) -> Self {
+        self.inner.operation = Some(operation);
+        if let Some(h) = host {
+            self.inner.host = Some(h.to_string());
+        }
+        self
+    }
+
+    /// Marks the error as worth retrying (and whether it is throttling), per the retry classifier.
+    pub fn with_retry(mut self, retryable: bool, throttling: bool) -> Self {
+        self.inner.retryable = retryable;
+        self.inner.throttling = throttling;
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// What happened, without the operation context.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+
+    pub fn host(&self) -> Option<&str> {
+        self.inner.host.as_deref()
+    }
+
+    pub fn service_error(&self) -> Option<&ServiceError<E>> {
+        self.inner.service.as_ref()
+    }
+
+    /// The service's error code, for service errors.
+    pub fn code(&self) -> Option<&str> {
+        self.inner.service.as_ref().map(|s| s.code.as_str())
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.service.as_ref()?.request_id.as_deref()
+    }
+
+    /// HTTP status, for service errors.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.service.as_ref().map(|s| s.status)
+    }
+
+    /// The modeled exception, when the service error is one.
+    pub fn modeled(&self) -> Option<&E> {
+        self.inner.service.as_ref()?.modeled.as_ref()
+    }
+
+    /// Whether retrying the request could succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+
+    pub fn is_throttling(&self) -> bool {
+        self.inner.throttling
+    }
+
+    /// Converts the modeled part (used to turn a [`RawModeled`] into a service's enum).
+    pub fn map_modeled<F>(self, f: impl FnOnce(E) -> Option<F>) -> Error<F> {
+        let inner = *self.inner;
+        Error {
+            inner: Box::new(Inner {
+                kind: inner.kind,
+                message: inner.message,
+                operation: inner.operation,
+                host: inner.host,
+                source: inner.source,
+                service: inner.service.map(|s| ServiceError {
+                    code: s.code,
+                    message: s.message,
+                    request_id: s.request_id,
+                    status: s.status,
+                    modeled: s.modeled.and_then(f),
+                }),
+                retryable: inner.retryable,
+                throttling: inner.throttling,
+            }),
+        }
+    }
+}
+
+impl Error<RawModeled> {
+    /// Types the modeled exception with the service's enum.
+    pub fn into_typed<E: ModeledError>(self) -> Error<E> {
+        self.map_modeled(|raw| E::from_modeled(raw.index, raw.value))
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        if let Some(s) = &i.service {
+            // botocore's ClientError wording, which users search for.
+            let op = i.operation.unwrap_or("unknown");
+            write!(
+                f,
+                "An error occurred ({}) when calling the {op} operation",
+                s.code
+            )?;
+            if let Some(m) = s.message.as_deref().filter(|m| !m.is_empty()) {
+                write!(f, ": {m}")?;
+            }
+            return write!(
+                f,
+                " (HTTP {}{})",
+                s.status,
+                match &s.request_id {
+                    Some(id) => format!(", request id {id}"),
+                    None => String::new(),
+                }
+            );
+        }
+        match (i.operation, &i.host) {
+            (Some(op), Some(h)) => write!(f, "{op} on {h}: ")?,
+            (Some(op), None) => write!(f, "{op}: ")?,
+            _ => {}
+        }
+        f.write_str(&i.message)?;
+        if let Some(src) = &i.source {
+            let s = src.to_string();
+            if !s.is_empty() && !i.message.contains(&s) {
+                write!(f, ": {s}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &i.kind).field("message", &i.message);
+        if let Some(op) = i.operation {
+            d.field("operation", &op);
+        }
+        if let Some(h) = &i.host {
+            d.field("host", h);
+        }
+        if let Some(s) = &i.service {
+            d.field("service", s);
+        }
+        if let Some(s) = &i.source {
+            d.field("source", s);
+        }
+        d.finish()
+    }
+}
+
+impl<E: fmt::Debug> StdError for Error<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_error_reads_like_botocore() {
+        let e: Error = Error::service(ServiceError {
+            code: "NoSuchKey".into(),
+            message: Some("The specified key does not exist.".into()),
+            request_id: Some("abc".into()),
+            status: 404,
+            modeled: None,
+        })
+        .with_context("GetObject", Some("s3.amazonaws.com"));
+        assert_eq!(
+            e.to_string(),
+            "An error occurred (NoSuchKey) when calling the GetObject operation: \
+             The specified key does not exist. (HTTP 404, request id abc)"
+        );
+        assert_eq!(e.kind(), ErrorKind::Service);
+        assert_eq!(e.code(), Some("NoSuchKey"));
+    }
+
+    #[test]
+    fn other_errors_name_operation_and_host() {
+        let e: Error = Error::new(ErrorKind::Connection, "could not connect")
+            .with_context("ListTables", Some("127.0.0.1:1"));
+        assert_eq!(
+            e.to_string(),
+            "ListTables on 127.0.0.1:1: could not connect"
+        );
+    }
+}

@@ -1,0 +1,826 @@
+//! The HTTP client: hyper 1.x with rustls (ring), a connection pool, and timeouts, whose
+//! failures are classified into connection, timeout and TLS errors.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// HTTP settings. Defaults follow botocore: 60 s connect and read timeouts, TLS verified.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    /// Longest wait for the response to start, or between chunks of it.
+    pub read_timeout: Duration,
+    /// Verify TLS certificates. Turning this off logs a warning.
+    pub verify_tls: bool,
+    /// Extra PEM CA bundle to trust (`AWS_CA_BUNDLE`).
+    pub ca_bundle: Option<PathBuf>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(60),
+            verify_tls: true,
+            ca_bundle: None,
+        }
+    }
+}
+
+use crate::error::{Error, ErrorKind};
+use crate::types::Body;
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// How long an idle pooled connection is kept: under the common 60 s server keep-alive
+/// limit, so a reused connection is seldom found already closed by the server.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(55);
+
+/// Sends requests over a pooled hyper client: HTTP/1.1, or HTTP/2 when TLS ALPN picks it,
+/// with keep-alive connections reused across requests. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct HttpClient {
+    client: Client<TimedConnector, Body>,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpClient {
+    /// Builds the client. Fails (`InvalidConfig`) only when the CA bundle can't be read or
+    /// holds no certificate.
+    pub fn new(settings: &HttpSettings) -> Result<HttpClient, Error> {
+        let tls = tls_config(settings)?;
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(settings.connect_timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let connector = TimedConnector {
+            inner: https,
+            connect_timeout: settings.connect_timeout,
+        };
+        let client = Client::builder(TokioExecutor::new())
+            .timer(TokioTimer::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .build(connector);
+        Ok(HttpClient {
+            client,
+            connect_timeout: settings.connect_timeout,
+            read_timeout: settings.read_timeout,
+        })
+    }
+
+    /// Sends `request` and waits for the response head. The body is returned unread, as a
+    /// stream whose chunks must each arrive within the read timeout.
+    pub async fn send(&self, request: http::Request<Body>) -> Result<http::Response<Body>, Error> {
+        let url = display_url(request.uri());
+        match request.uri().scheme_str() {
+            Some("http" | "https") if request.uri().authority().is_some() => {}
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("invalid endpoint URL {url}: it must be an absolute http(s) URL"),
+                ))
+            }
+        }
+        let phase = Arc::new(ConnectPhase::default());
+        let response = CONNECT_PHASE.scope(phase.clone(), self.client.request(request));
+        tokio::pin!(response);
+        // The read timeout counts from when the connection is up: a new connection's setup is
+        // bounded by the connect timeout instead.
+        let mut deadline = Instant::now() + self.read_timeout;
+        let result = loop {
+            tokio::select! {
+                r = &mut response => break r,
+                () = tokio::time::sleep_until(deadline) => {
+                    let now = Instant::now();
+                    match phase.get() {
+                        Phase::Connecting => deadline = now + self.read_timeout,
+                        Phase::Connected(at) if at + self.read_timeout > now => {
+                            deadline = at + self.read_timeout;
+                        }
+                        Phase::Idle | Phase::Connected(_) => {
+                            return Err(Error::new(
+                                ErrorKind::ReadTimeout,
+                                format!(
+                                    "read timeout on endpoint URL {url}: no response within {} ms",
+                                    self.read_timeout.as_millis()
+                                ),
+                            )
+                            .with_retry(true, false));
+                        }
+                    }
+                }
+            }
+        };
+        match result {
+            Ok(response) => {
+                Ok(response.map(|body| Body::incoming_with_timeout(body, Some(self.read_timeout))))
+            }
+            Err(e) => Err(classify(e, &url)),
+        }
+    }
+}
+
+// ---- errors ----
+
+/// Wraps the transport error as the `source`: displays as the cause already in the message,
+/// and chains to hyper's error.
+struct Transport {
+    cause: String,
+    inner: hyper_util::client::legacy::Error,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.cause)
+    }
+}
+
+impl StdError for Transport {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.inner)
+    }
+}
+
+/// The connector's own timeout over TCP connect plus TLS handshake.
+#[derive(Debug)]
+struct ConnectTimedOut(Duration);
+
+impl fmt::Display for ConnectTimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TCP connect and TLS handshake took over {} ms",
+            self.0.as_millis()
+        )
+    }
+}
+
+impl StdError for ConnectTimedOut {}
+
+/// The errors of `err`'s chain, looking inside `io::Error`s (whose `source()` skips the error
+/// they wrap).
+fn chain<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static)> {
+    let mut out = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        out.push(e);
+        if out.len() > 16 {
+            break;
+        }
+        next = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => match io.get_ref() {
+                Some(inner) => Some(inner as &(dyn StdError + 'static)),
+                None => None,
+            },
+            None => e.source(),
+        };
+    }
+    out
+}
+
+/// The cause as text: the chain below the client's generic "client error (…)", with each
+/// level shown once (an `io::Error` displays as the error it wraps).
+fn cause_text(errors: &[&(dyn StdError + 'static)]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for e in errors.iter().skip(1) {
+        let s = e.to_string();
+        if s.is_empty() || parts.last().is_some_and(|p| p == &s || p.ends_with(&s)) {
+            continue;
+        }
+        parts.push(s);
+    }
+    if parts.is_empty() {
+        errors.first().map(|e| e.to_string()).unwrap_or_default()
+    } else {
+        parts.join(": ")
+    }
+}
+
+/// Turns the client's error into the matchable kinds users handle: TLS, connect timeout,
+/// connection failure. Never mentions headers: only the URL (without its query) and causes.
+fn classify(err: hyper_util::client::legacy::Error, url: &str) -> Error {
+    let errors = chain(&err);
+    let tls = errors
+        .iter()
+        .find_map(|e| e.downcast_ref::<rustls::Error>())
+        .map(|e| e.to_string());
+    let connect_timeout = errors.iter().any(|e| {
+        e.is::<ConnectTimedOut>()
+            || (err.is_connect()
+                && e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut))
+    });
+    let cause = cause_text(&errors);
+    let is_connect = err.is_connect();
+    let wrap = |cause: String| Transport { cause, inner: err };
+    if let Some(why) = tls {
+        let msg = format!("SSL validation failed for {url}: {why}");
+        return Error::new(ErrorKind::Tls, msg.clone())
+            .with_source(wrap(msg))
+            .with_retry(false, false);
+    }
+    if connect_timeout {
+        let msg = format!("connect timeout on endpoint URL {url}: {cause}");
+        return Error::new(ErrorKind::ConnectTimeout, msg)
+            .with_source(wrap(cause))
+            .with_retry(true, false);
+    }
+    let msg = if is_connect {
+        format!("could not connect to the endpoint URL: {url}: {cause}")
+    } else {
+        // Sent (or partly sent) but the connection closed or broke before a response.
+        format!("connection to the endpoint URL {url} was closed before a response: {cause}")
+    };
+    Error::new(ErrorKind::Connection, msg)
+        .with_source(wrap(cause))
+        .with_retry(true, false)
+}
+
+/// `scheme://authority/path` of the request, without the query (presigned URLs carry
+/// credentials there).
+fn display_url(uri: &http::Uri) -> String {
+    match (uri.scheme_str(), uri.authority()) {
+        (Some(s), Some(a)) => format!("{s}://{a}{}", uri.path()),
+        _ => uri.path().to_string(),
+    }
+}
+
+// ---- connector with a connect timeout, and the per-request connect phase ----
+
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    /// No new connection started for this request (a pooled one is used).
+    Idle,
+    Connecting,
+    Connected(Instant),
+}
+
+#[derive(Debug)]
+struct ConnectPhase(Mutex<Phase>);
+
+impl Default for ConnectPhase {
+    fn default() -> Self {
+        ConnectPhase(Mutex::new(Phase::Idle))
+    }
+}
+
+impl ConnectPhase {
+    fn get(&self) -> Phase {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn set(&self, p: Phase) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = p;
+    }
+}
+
+tokio::task_local! {
+    /// The phase of the request being sent: the pool starts a connection from within the
+    /// request's task, so the connector can tell `send` when its connection came up.
+    static CONNECT_PHASE: Arc<ConnectPhase>;
+}
+
+/// The HTTPS-or-HTTP connector with `connect_timeout` over TCP connect and TLS handshake
+/// together (hyper's own covers only the TCP part).
+#[derive(Clone)]
+struct TimedConnector {
+    inner: HttpsConnector<HttpConnector>,
+    connect_timeout: Duration,
+}
+
+type Stream = MaybeHttpsStream<TokioIo<TcpStream>>;
+
+impl tower_service::Service<http::Uri> for TimedConnector {
+    type Response = Stream;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Stream, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: http::Uri) -> Self::Future {
+        let phase = CONNECT_PHASE.try_with(Arc::clone).ok();
+        if let Some(p) = &phase {
+            p.set(Phase::Connecting);
+        }
+        let connecting = self.inner.call(uri);
+        let timeout = self.connect_timeout;
+        Box::pin(async move {
+            let r = match tokio::time::timeout(timeout, connecting).await {
+                Ok(r) => r,
+                Err(_) => Err(Box::new(ConnectTimedOut(timeout)) as BoxError),
+            };
+            if let Some(p) = &phase {
+                p.set(Phase::Connected(Instant::now()));
+            }
+            r
+        })
+    }
+}
+
+// ---- TLS ----
+
+fn tls_config(settings: &HttpSettings) -> Result<ClientConfig, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| {
+            Error::new(ErrorKind::InvalidConfig, format!("TLS configuration: {e}")).with_source(e)
+        })?;
+    if !settings.verify_tls {
+        eprintln!("rboto: TLS certificate verification is disabled");
+        let verifier = AcceptAnyCert(provider.signature_verification_algorithms);
+        return Ok(builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth());
+    }
+    let mut roots = RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = &settings.ca_bundle {
+        let bad = |why: String| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                format!("CA bundle {}: {why}", path.display()),
+            )
+        };
+        let pem =
+            std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")).with_source(e))?;
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert = cert.map_err(|e| bad(format!("invalid PEM: {e}")).with_source(e))?;
+            roots
+                .add(cert)
+                .map_err(|e| bad(format!("invalid certificate: {e}")).with_source(e))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(bad("no PEM certificate found in it".to_string()));
+        }
+    }
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+/// `verify_tls = false`: any server certificate is accepted (handshake signatures are still
+/// checked, so the session is at least bound to the presented key).
+#[derive(Debug)]
+struct AcceptAnyCert(WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for AcceptAnyCert {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<HttpClient>();
+    send_sync::<Body>();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    fn settings(read_ms: u64) -> HttpSettings {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_millis(read_ms),
+            ..HttpSettings::default()
+        }
+    }
+
+    /// Reads one HTTP/1.1 request (head and Content-Length body); returns the head and body.
+    async fn read_request<S: AsyncRead + Unpin>(s: &mut S) -> (String, Vec<u8>) {
+        try_read_request(s)
+            .await
+            .expect("connection closed before the request head")
+    }
+
+    /// Like `read_request`, `None` when the client closed the connection first.
+    async fn try_read_request<S: AsyncRead + Unpin>(s: &mut S) -> Option<(String, Vec<u8>)> {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let head_end = loop {
+            let n = s.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+        };
+        let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
+        let len: usize = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().unwrap())
+            })
+            .unwrap_or(0);
+        let mut body = buf[head_end..].to_vec();
+        while body.len() < len {
+            let n = s.read(&mut chunk).await.unwrap();
+            assert!(n > 0);
+            body.extend_from_slice(&chunk[..n]);
+        }
+        Some((head, body))
+    }
+
+    /// Serves one request per connection with `respond`, forever.
+    async fn serve<F, Fut>(respond: F) -> String
+    where
+        F: Fn(TcpStream) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            loop {
+                let (s, _) = listener.accept().await.unwrap();
+                tokio::spawn(respond(s));
+            }
+        });
+        format!("127.0.0.1:{}", addr.port())
+    }
+
+    /// Answers each request on the connection (keep-alive) with what it received.
+    async fn ok_response<S: AsyncRead + AsyncWrite + Unpin>(mut s: S) {
+        while let Some((head, body)) = try_read_request(&mut s).await {
+            let reply = format!(
+                "got {} bytes: {}",
+                body.len(),
+                String::from_utf8_lossy(&body)
+            );
+            let has_len = head.to_ascii_lowercase().contains("content-length: 11\r\n");
+            let resp = format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nx-had-content-length: {has_len}\r\n\r\n{reply}",
+                reply.len()
+            );
+            s.write_all(resp.as_bytes()).await.unwrap();
+            s.flush().await.unwrap();
+        }
+    }
+
+    fn put(url: String) -> http::Request<Body> {
+        http::Request::put(url)
+            .header("x-amz-security-token", "SECRET-TOKEN")
+            .body(Body::from("hello world"))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn plain_http_round_trip_with_content_length() {
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = connections.clone();
+        let addr = serve(move |s| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            ok_response(s)
+        })
+        .await;
+        let client = HttpClient::new(&settings(5_000)).unwrap();
+        for _ in 0..3 {
+            let resp = client
+                .send(put(format!("http://{addr}/bucket/key")))
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+            assert_eq!(resp.headers()["x-had-content-length"], "true");
+            assert_eq!(resp.body().content_length(), Some(25));
+            let body = resp.into_body().collect().await.unwrap();
+            assert_eq!(&body[..], b"got 11 bytes: hello world");
+        }
+        // Keep-alive: the pooled connection was reused.
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn connection_refused_is_connection_error() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let client = HttpClient::new(&settings(5_000)).unwrap();
+        let err = client
+            .send(put(format!(
+                "http://127.0.0.1:{port}/x?X-Amz-Signature=abc"
+            )))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+        assert!(err.is_retryable());
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!(
+                "could not connect to the endpoint URL: http://127.0.0.1:{port}/x: "
+            )),
+            "{msg}"
+        );
+        assert!(msg.to_lowercase().contains("refused"), "{msg}");
+        assert!(
+            !msg.contains("SECRET") && !msg.contains("Signature"),
+            "{msg}"
+        );
+        assert!(StdError::source(&err).is_some());
+    }
+
+    #[tokio::test]
+    async fn silent_server_is_read_timeout() {
+        let addr = serve(|mut s| async move {
+            let _ = read_request(&mut s).await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        })
+        .await;
+        let client = HttpClient::new(&settings(300)).unwrap();
+        let start = std::time::Instant::now();
+        let err = client
+            .send(put(format!("http://{addr}/")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ReadTimeout, "{err}");
+        assert!(err.is_retryable());
+        let took = start.elapsed();
+        assert!(
+            took >= Duration::from_millis(300) && took < Duration::from_secs(3),
+            "{took:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn stall_mid_body_fails_collect() {
+        let addr = serve(|mut s| async move {
+            let _ = read_request(&mut s).await;
+            s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        })
+        .await;
+        let client = HttpClient::new(&settings(300)).unwrap();
+        let resp = client.send(put(format!("http://{addr}/"))).await.unwrap();
+        let err = resp.into_body().collect().await.unwrap_err();
+        assert!(err.is_timeout(), "{err}");
+        assert_eq!(err.into_error().kind(), ErrorKind::ReadTimeout);
+    }
+
+    #[tokio::test]
+    async fn connection_closed_mid_body_fails_collect() {
+        let addr = serve(|mut s| async move {
+            let _ = read_request(&mut s).await;
+            s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")
+                .await
+                .unwrap();
+        })
+        .await;
+        let client = HttpClient::new(&settings(5_000)).unwrap();
+        let resp = client.send(put(format!("http://{addr}/"))).await.unwrap();
+        let err = resp.into_body().collect().await.unwrap_err();
+        assert!(!err.is_timeout(), "{err}");
+        assert_eq!(err.into_error().kind(), ErrorKind::Connection);
+    }
+
+    #[tokio::test]
+    async fn closed_before_response_is_connection_error() {
+        let addr = serve(|mut s| async move {
+            let _ = read_request(&mut s).await;
+        })
+        .await;
+        let client = HttpClient::new(&settings(5_000)).unwrap();
+        let err = client
+            .send(put(format!("http://{addr}/")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+        assert!(err.is_retryable());
+    }
+
+    #[tokio::test]
+    async fn bad_ca_bundle_is_invalid_config() {
+        let mut s = settings(5_000);
+        s.ca_bundle = Some("/nonexistent/bundle.pem".into());
+        let err = HttpClient::new(&s).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert!(err.to_string().contains("/nonexistent/bundle.pem"), "{err}");
+
+        let path = std::env::temp_dir().join(format!("rboto-empty-{}.pem", std::process::id()));
+        std::fs::write(&path, "not a certificate\n").unwrap();
+        s.ca_bundle = Some(path.clone());
+        let err = HttpClient::new(&s).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert!(err.to_string().contains(&*path.to_string_lossy()), "{err}");
+    }
+
+    /// A TLS server with a fresh self-signed certificate for `localhost`; returns its port and
+    /// the certificate PEM.
+    async fn tls_server() -> (u16, String) {
+        tls_server_delayed(Duration::ZERO).await
+    }
+
+    /// Like `tls_server`, waiting `delay` after accepting before the TLS handshake.
+    async fn tls_server_delayed(delay: Duration) -> (u16, String) {
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+        let pem = cert.cert.pem();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.signing_key.serialize_der().into());
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            loop {
+                let (s, _) = listener.accept().await.unwrap();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    if let Ok(tls) = acceptor.accept(s).await {
+                        ok_response(tls).await;
+                    }
+                });
+            }
+        });
+        (port, pem)
+    }
+
+    #[tokio::test]
+    async fn tls_untrusted_certificate_is_tls_error() {
+        let (port, _) = tls_server().await;
+        let client = HttpClient::new(&settings(5_000)).unwrap();
+        let err = client
+            .send(put(format!("https://localhost:{port}/k")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+        assert!(!err.is_retryable());
+        let msg = err.to_string();
+        assert!(msg.contains("SSL validation failed"), "{msg}");
+        assert!(
+            msg.contains("invalid peer certificate: UnknownIssuer"),
+            "{msg}"
+        );
+        assert!(!msg.contains("SECRET"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn tls_with_ca_bundle_succeeds() {
+        let (port, pem) = tls_server().await;
+        let path = std::env::temp_dir().join(format!("rboto-ca-{}-{port}.pem", std::process::id()));
+        std::fs::write(&path, pem).unwrap();
+        let mut s = settings(5_000);
+        s.ca_bundle = Some(path.clone());
+        let client = HttpClient::new(&s);
+        std::fs::remove_file(&path).unwrap();
+        let resp = client
+            .unwrap()
+            .send(put(format!("https://localhost:{port}/k")))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            &resp.into_body().collect().await.unwrap()[..],
+            b"got 11 bytes: hello world"
+        );
+    }
+
+    #[tokio::test]
+    async fn tls_without_verification_succeeds() {
+        let (port, _) = tls_server().await;
+        let mut s = settings(5_000);
+        s.verify_tls = false;
+        let client = HttpClient::new(&s).unwrap();
+        let resp = client
+            .send(put(format!("https://localhost:{port}/k")))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            &resp.into_body().collect().await.unwrap()[..],
+            b"got 11 bytes: hello world"
+        );
+    }
+
+    #[tokio::test]
+    async fn tls_handshake_stall_is_connect_timeout() {
+        let (port, _) = tls_server_delayed(Duration::from_secs(30)).await;
+        let s = HttpSettings {
+            connect_timeout: Duration::from_millis(300),
+            read_timeout: Duration::from_secs(10),
+            ..HttpSettings::default()
+        };
+        let start = std::time::Instant::now();
+        let err = HttpClient::new(&s)
+            .unwrap()
+            .send(put(format!("https://localhost:{port}/k")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ConnectTimeout, "{err}");
+        assert!(err.is_retryable());
+        assert!(start.elapsed() < Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn slow_connect_does_not_count_against_read_timeout() {
+        // The handshake takes longer than the read timeout, the response is immediate.
+        let (port, _) = tls_server_delayed(Duration::from_millis(600)).await;
+        let s = HttpSettings {
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_millis(300),
+            verify_tls: false,
+            ..HttpSettings::default()
+        };
+        let resp = HttpClient::new(&s)
+            .unwrap()
+            .send(put(format!("https://localhost:{port}/k")))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+
+    #[tokio::test]
+    async fn in_memory_body_has_exact_size_hint() {
+        use http_body::Body as _;
+        let b = Body::from("abc");
+        assert_eq!(b.size_hint().exact(), Some(3));
+        assert!(!b.is_end_stream());
+        assert!(Body::empty().is_end_stream());
+    }
+}

@@ -1,0 +1,167 @@
+//! The wire protocols, each written once and driven by [`crate::schema`] metadata.
+//!
+//! A protocol turns an operation's input [`Value`] into a [`Request`] (method, path, query,
+//! headers, body: the seam between protocols and HTTP, like botocore's request dict) and a raw
+//! [`Response`] back into a `Value` or the parts of a service error. Nothing here does I/O, so
+//! every protocol is tested directly against AWS's protocol suites.
+
+pub mod json;
+pub mod query;
+mod token;
+pub mod xml;
+
+use crate::schema::{Operation, Protocol, Service, Shape};
+use crate::types::Body;
+use crate::value::Value;
+
+/// A serialized request, before endpoint resolution and signing.
+#[derive(Debug)]
+pub struct Request {
+    pub method: &'static str,
+    /// Path, already percent-encoded, starting with `/`.
+    pub path: String,
+    /// Query parameters, not yet encoded, in order.
+    pub query: Vec<(String, String)>,
+    /// Headers in order; names as they should be sent.
+    pub headers: Vec<(String, String)>,
+    pub body: Body,
+    /// The expanded `hostPrefix` (e.g. `data-`), to prepend to the endpoint host.
+    pub host_prefix: Option<String>,
+}
+
+impl Request {
+    pub fn new(method: &'static str, path: impl Into<String>) -> Self {
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::empty(),
+            host_prefix: None,
+        }
+    }
+
+    /// The first header named `name` (ASCII case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response as the protocols see it: status, headers and the whole body (streaming payloads
+/// are handed over separately, see [`parse_output`]).
+#[derive(Debug)]
+pub struct Response<'a> {
+    pub status: u16,
+    pub headers: &'a http::HeaderMap,
+    pub body: &'a [u8],
+}
+
+impl Response<'_> {
+    /// A header's value as text, if present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Input that cannot be serialized (a member of the wrong type, a missing URI label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerializeError(pub String);
+
+/// A response that cannot be parsed (malformed body, wrong types).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+impl std::fmt::Display for SerializeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SerializeError {}
+impl std::error::Error for ParseError {}
+
+/// The parts of a service error every protocol can extract.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorParts {
+    pub code: String,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+fn unsupported(protocol: Protocol) -> String {
+    format!("the {} protocol is not supported yet", protocol.as_str())
+}
+
+/// Serializes an operation's input for `protocol`.
+pub fn serialize(
+    protocol: Protocol,
+    service: &'static Service,
+    op: &'static Operation,
+    input: Value,
+) -> Result<Request, SerializeError> {
+    match protocol {
+        Protocol::Json => json::serialize(service, op, input),
+        Protocol::Query | Protocol::Ec2 => query::serialize(protocol, service, op, input),
+        other => Err(SerializeError(unsupported(other))),
+    }
+}
+
+/// Parses a successful response; `payload` is the unread body when the output streams.
+pub fn parse_output(
+    protocol: Protocol,
+    service: &'static Service,
+    op: &'static Operation,
+    response: &Response<'_>,
+    payload: Option<Body>,
+) -> Result<Value, ParseError> {
+    match protocol {
+        Protocol::Json => json::parse_output(service, op, response, payload),
+        Protocol::Query | Protocol::Ec2 => {
+            query::parse_output(protocol, service, op, response, payload)
+        }
+        other => Err(ParseError(unsupported(other))),
+    }
+}
+
+/// Extracts code, message and request id from an error response. Never fails: an unparseable
+/// error body still yields the HTTP status as its code.
+pub fn parse_error(
+    protocol: Protocol,
+    service: &'static Service,
+    op: &'static Operation,
+    response: &Response<'_>,
+) -> ErrorParts {
+    match protocol {
+        Protocol::Json => json::parse_error(service, op, response),
+        Protocol::Query | Protocol::Ec2 => query::parse_error(protocol, service, op, response),
+        _ => ErrorParts {
+            code: response.status.to_string(),
+            ..ErrorParts::default()
+        },
+    }
+}
+
+/// Parses the members of modeled exception `shape` from an error response.
+pub fn parse_error_shape(
+    protocol: Protocol,
+    service: &'static Service,
+    shape: &'static Shape,
+    response: &Response<'_>,
+) -> Result<Value, ParseError> {
+    match protocol {
+        Protocol::Json => json::parse_error_shape(service, shape, response),
+        Protocol::Query | Protocol::Ec2 => {
+            query::parse_error_shape(protocol, service, shape, response)
+        }
+        other => Err(ParseError(unsupported(other))),
+    }
+}

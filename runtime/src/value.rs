@@ -1,0 +1,410 @@
+//! The protocol-neutral value tree between typed shapes and wire protocols.
+//!
+//! Generated types convert into a [`Value`] (consuming, so nothing is cloned on the way out) and
+//! back out of one, with one line per member. Protocols only ever see `Value` + schema, which is
+//! what lets each protocol be written once. Structures are positional: member `i` of the schema is
+//! `Value::Struct(v)[i]`, so lookups are by index, never by name.
+
+use crate::types::{Blob, Body, DateTime, Document};
+use std::collections::HashMap;
+use std::fmt;
+
+/// A protocol-neutral value.
+#[derive(Debug)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Blob(Blob),
+    Timestamp(DateTime),
+    List(Vec<Value>),
+    Map(Vec<(String, Value)>),
+    /// Members in schema order; `None` = not set. Unions use this too, with one member set.
+    Struct(Vec<Option<Value>>),
+    Document(Document),
+    /// A streaming payload.
+    Body(Body),
+}
+
+impl Value {
+    /// A short name of the variant for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "float",
+            Value::Str(_) => "string",
+            Value::Blob(_) => "blob",
+            Value::Timestamp(_) => "timestamp",
+            Value::List(_) => "list",
+            Value::Map(_) => "map",
+            Value::Struct(_) => "structure",
+            Value::Document(_) => "document",
+            Value::Body(_) => "stream",
+        }
+    }
+}
+
+/// A value did not have the shape the target type needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvertError {
+    pub message: String,
+}
+
+impl ConvertError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ConvertError {
+            message: message.into(),
+        }
+    }
+    fn mismatch(expected: &str, got: &Value) -> Self {
+        ConvertError::new(format!("expected {expected}, found {}", got.type_name()))
+    }
+}
+
+impl fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConvertError {}
+
+/// Consumes a typed value into a [`Value`].
+pub trait IntoValue {
+    fn into_value(self) -> Value;
+}
+
+/// Builds a typed value from a [`Value`].
+pub trait FromValue: Sized {
+    fn from_value(value: Value) -> Result<Self, ConvertError>;
+}
+
+/// Converts an optional member (the common case in generated `into_value`).
+pub fn opt<T: IntoValue>(v: Option<T>) -> Option<Value> {
+    v.map(IntoValue::into_value)
+}
+
+/// Positional structure members being moved into typed fields.
+pub struct Members {
+    values: Vec<Option<Value>>,
+    shape: &'static str,
+}
+
+impl Members {
+    /// Takes a structure value apart; `shape` names it in errors.
+    pub fn of(value: Value, shape: &'static str) -> Result<Members, ConvertError> {
+        match value {
+            Value::Struct(values) => Ok(Members { values, shape }),
+            other => Err(ConvertError::new(format!(
+                "{shape}: expected structure, found {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// Member `i` converted to `T`, or `None` when absent.
+    pub fn take<T: FromValue>(&mut self, i: usize) -> Result<Option<T>, ConvertError> {
+        match self.values.get_mut(i).and_then(Option::take) {
+            None => Ok(None),
+            Some(v) => T::from_value(v)
+                .map(Some)
+                .map_err(|e| ConvertError::new(format!("{}[{i}]: {}", self.shape, e.message))),
+        }
+    }
+
+    /// The set member of a union: its index and value.
+    pub fn take_union(self) -> Option<(usize, Value)> {
+        self.values
+            .into_iter()
+            .enumerate()
+            .find_map(|(i, v)| v.map(|v| (i, v)))
+    }
+}
+
+/// Builds a union value: `members` slots with only `index` set.
+pub fn union(members: usize, index: usize, value: Value) -> Value {
+    let mut slots: Vec<Option<Value>> = (0..members).map(|_| None).collect();
+    if let Some(slot) = slots.get_mut(index) {
+        *slot = Some(value);
+    }
+    Value::Struct(slots)
+}
+
+macro_rules! int_value {
+    ($($t:ty),*) => {$(
+        impl IntoValue for $t {
+            fn into_value(self) -> Value {
+                Value::Int(i64::from(self))
+            }
+        }
+        impl FromValue for $t {
+            fn from_value(value: Value) -> Result<Self, ConvertError> {
+                match value {
+                    Value::Int(i) => <$t>::try_from(i).map_err(|_| {
+                        ConvertError::new(format!("{i} is out of range for {}", stringify!($t)))
+                    }),
+                    other => Err(ConvertError::mismatch("integer", &other)),
+                }
+            }
+        }
+    )*};
+}
+int_value!(i8, i16, i32, i64);
+
+impl IntoValue for f64 {
+    fn into_value(self) -> Value {
+        Value::Float(self)
+    }
+}
+impl FromValue for f64 {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Float(f) => Ok(f),
+            // JSON and XML cannot tell 1.0 from 1.
+            Value::Int(i) => Ok(i as f64),
+            other => Err(ConvertError::mismatch("number", &other)),
+        }
+    }
+}
+impl IntoValue for f32 {
+    fn into_value(self) -> Value {
+        Value::Float(f64::from(self))
+    }
+}
+impl FromValue for f32 {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        // Narrowing is the documented meaning of a `float` shape.
+        f64::from_value(value).map(|f| f as f32)
+    }
+}
+
+impl IntoValue for bool {
+    fn into_value(self) -> Value {
+        Value::Bool(self)
+    }
+}
+impl FromValue for bool {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => Err(ConvertError::mismatch("boolean", &other)),
+        }
+    }
+}
+
+impl IntoValue for String {
+    fn into_value(self) -> Value {
+        Value::Str(self)
+    }
+}
+impl FromValue for String {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Str(s) => Ok(s),
+            other => Err(ConvertError::mismatch("string", &other)),
+        }
+    }
+}
+
+impl IntoValue for Blob {
+    fn into_value(self) -> Value {
+        Value::Blob(self)
+    }
+}
+impl FromValue for Blob {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Blob(b) => Ok(b),
+            other => Err(ConvertError::mismatch("blob", &other)),
+        }
+    }
+}
+
+impl IntoValue for DateTime {
+    fn into_value(self) -> Value {
+        Value::Timestamp(self)
+    }
+}
+impl FromValue for DateTime {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Timestamp(t) => Ok(t),
+            other => Err(ConvertError::mismatch("timestamp", &other)),
+        }
+    }
+}
+
+impl IntoValue for Document {
+    fn into_value(self) -> Value {
+        Value::Document(self)
+    }
+}
+impl FromValue for Document {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Document(d) => Ok(d),
+            other => Err(ConvertError::mismatch("document", &other)),
+        }
+    }
+}
+
+impl IntoValue for Body {
+    fn into_value(self) -> Value {
+        Value::Body(self)
+    }
+}
+impl FromValue for Body {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Body(b) => Ok(b),
+            // A payload that arrived whole (e.g. an error body) is still a body to the user.
+            Value::Blob(b) => Ok(Body::from(b.into_inner())),
+            Value::Str(s) => Ok(Body::from(s)),
+            other => Err(ConvertError::mismatch("stream", &other)),
+        }
+    }
+}
+
+/// Operations without an output shape return `()`; whatever the body held is ignored.
+impl FromValue for () {
+    fn from_value(_: Value) -> Result<Self, ConvertError> {
+        Ok(())
+    }
+}
+
+impl<T: IntoValue> IntoValue for Vec<T> {
+    fn into_value(self) -> Value {
+        Value::List(self.into_iter().map(IntoValue::into_value).collect())
+    }
+}
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::List(items) => items.into_iter().map(T::from_value).collect(),
+            other => Err(ConvertError::mismatch("list", &other)),
+        }
+    }
+}
+
+impl<T: IntoValue> IntoValue for HashMap<String, T> {
+    fn into_value(self) -> Value {
+        let mut entries: Vec<(String, Value)> =
+            self.into_iter().map(|(k, v)| (k, v.into_value())).collect();
+        // Deterministic wire output (and so signatures and snapshots) despite HashMap order.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Value::Map(entries)
+    }
+}
+impl<T: FromValue> FromValue for HashMap<String, T> {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        match value {
+            Value::Map(entries) => entries
+                .into_iter()
+                .map(|(k, v)| T::from_value(v).map(|v| (k, v)))
+                .collect(),
+            other => Err(ConvertError::mismatch("map", &other)),
+        }
+    }
+}
+
+impl<T: IntoValue> IntoValue for Box<T> {
+    fn into_value(self) -> Value {
+        (*self).into_value()
+    }
+}
+impl<T: FromValue> FromValue for Box<T> {
+    fn from_value(value: Value) -> Result<Self, ConvertError> {
+        T::from_value(value).map(Box::new)
+    }
+}
+
+/// Generated string enums implement this; `IntoValue`/`FromValue` follow from it.
+pub trait StringEnum: Sized {
+    fn as_str(&self) -> &str;
+    fn from_wire(s: String) -> Self;
+}
+
+/// Generated int enums implement this.
+pub trait IntEnum: Sized {
+    fn as_i32(&self) -> i32;
+    fn from_wire(i: i32) -> Self;
+}
+
+/// Implements the value conversions for a generated enum via [`StringEnum`] or [`IntEnum`];
+/// kept as a macro so the generated file carries one line per enum, not two impls.
+#[macro_export]
+macro_rules! enum_value {
+    (str $t:ty) => {
+        impl $crate::IntoValue for $t {
+            fn into_value(self) -> $crate::Value {
+                $crate::Value::Str($crate::value::StringEnum::as_str(&self).to_owned())
+            }
+        }
+        impl $crate::FromValue for $t {
+            fn from_value(
+                v: $crate::Value,
+            ) -> ::std::result::Result<Self, $crate::value::ConvertError> {
+                <::std::string::String as $crate::FromValue>::from_value(v)
+                    .map(<$t as $crate::value::StringEnum>::from_wire)
+            }
+        }
+        impl ::std::convert::From<&str> for $t {
+            fn from(s: &str) -> Self {
+                <$t as $crate::value::StringEnum>::from_wire(s.to_owned())
+            }
+        }
+        impl ::std::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($crate::value::StringEnum::as_str(self))
+            }
+        }
+    };
+    (int $t:ty) => {
+        impl $crate::IntoValue for $t {
+            fn into_value(self) -> $crate::Value {
+                $crate::Value::Int(i64::from($crate::value::IntEnum::as_i32(&self)))
+            }
+        }
+        impl $crate::FromValue for $t {
+            fn from_value(
+                v: $crate::Value,
+            ) -> ::std::result::Result<Self, $crate::value::ConvertError> {
+                <i32 as $crate::FromValue>::from_value(v)
+                    .map(<$t as $crate::value::IntEnum>::from_wire)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_integer_is_an_error_not_a_wrap() {
+        assert!(i32::from_value(Value::Int(i64::from(i32::MAX) + 1)).is_err());
+        assert_eq!(i8::from_value(Value::Int(-5)), Ok(-5));
+    }
+
+    #[test]
+    fn members_take_reports_path() {
+        let mut m = Members::of(Value::Struct(vec![Some(Value::Bool(true))]), "Foo").unwrap();
+        let err = m.take::<String>(0).unwrap_err();
+        assert_eq!(err.message, "Foo[0]: expected string, found boolean");
+        assert_eq!(m.take::<String>(0), Ok(None));
+        assert_eq!(m.take::<String>(7), Ok(None));
+    }
+
+    #[test]
+    fn maps_serialize_in_key_order() {
+        let mut m = HashMap::new();
+        m.insert("b".to_string(), 2i32);
+        m.insert("a".to_string(), 1i32);
+        match m.into_value() {
+            Value::Map(e) => assert_eq!(e[0].0, "a"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
