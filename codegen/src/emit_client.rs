@@ -53,16 +53,16 @@ impl Ir<'_> {
             impl Client {
                 /// Creates a client from shared configuration.
                 pub fn new(config: &rboto::Config) -> Self {
-                    Client { inner: rboto::ServiceClient::new(config, &crate::schema::ops::SERVICE) }
+                    Client { inner: rboto::ServiceClient::new(config, &super::schema::ops::SERVICE) }
                 }
                 /// The runtime client underneath.
                 pub fn service_client(&self) -> &rboto::ServiceClient {
                     &self.inner
                 }
                 /// Sends an input built on its own (`Input::default().member(..)`).
-                pub async fn send<I>(&self, input: I) -> Result<I::Output, crate::Error>
+                pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
                 where
-                    I: rboto::OperationInput<Error = crate::error::Exception>,
+                    I: rboto::OperationInput<Error = super::error::Exception>,
                 {
                     self.inner.call(input).await
                 }
@@ -81,12 +81,12 @@ impl Ir<'_> {
             quote! {
                 impl<C> rboto::OperationInput for #input<C> {
                     type Output = #output;
-                    type Error = crate::error::Exception;
-                    const OPERATION: &'static rboto::schema::Operation = &crate::schema::ops::#stat;
+                    type Error = super::error::Exception;
+                    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::#stat;
                 }
                 impl #input<rboto::ServiceClient> {
                     #[doc = #doc]
-                    pub async fn send(self) -> Result<#output, crate::Error> {
+                    pub async fn send(self) -> Result<#output, super::Error> {
                         let client = self._client.clone();
                         client.call(self).await
                     }

@@ -470,6 +470,11 @@ impl Ir<'_> {
                 let is_bool = v.str_at("type") == Some("boolean");
                 quote!((#k, #is_bool))
             });
+        let rules = if self.model.endpoint_rules.is_some() {
+            quote!(include_str!("../endpoint-rule-set.json"))
+        } else {
+            quote!("")
+        };
         quote! {
             /// The service's metadata.
             pub static SERVICE: Service = Service {
@@ -487,6 +492,7 @@ impl Ir<'_> {
                 signature_version: #signature_version,
                 errors: &[#(#errors),*],
                 client_context_params: &[#(#ccp),*],
+                endpoint_rules: #rules,
             };
         }
     }

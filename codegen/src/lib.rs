@@ -91,7 +91,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Files, Error> {
             .map(rust_types::ident);
         quote! {
             #[allow(unused_imports)]
-            use crate::{#(#others::*),*};
+            use super::{#(#others::*),*};
             #[allow(unused_imports)]
             use rboto::value as rv;
             #[allow(unused_imports)]
@@ -128,6 +128,12 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Files, Error> {
     let imp = imports("error");
     put("error.rs", ir.error_file(quote!(#imp #(#exceptions)*)))?;
 
+    if let Some(rules) = &model.endpoint_rules {
+        // Minified: the runtime parses it once per process, and S3's is 0.9 MB pretty-printed.
+        let text = serde_json::to_string(rules)
+            .map_err(|e| ModelError(format!("{}: endpoint rules: {e}", model.service_name)))?;
+        files.insert("endpoint-rule-set.json".into(), text);
+    }
     let toml = cargo_toml(model, settings);
     files.insert(
         "Cargo.toml".into(),

@@ -14,6 +14,8 @@ pub struct Model {
     pub service: Value,
     pub paginators: Option<Value>,
     pub waiters: Option<Value>,
+    /// `endpoint-rule-set-1.json`, if the service has one.
+    pub endpoint_rules: Option<Value>,
 }
 
 /// A model error: what is missing or malformed, and where.
@@ -70,6 +72,7 @@ pub struct ModelFiles<'a> {
     pub paginators: Option<&'a str>,
     pub paginators_extras: Option<&'a str>,
     pub waiters: Option<&'a str>,
+    pub endpoint_rules: Option<&'a str>,
 }
 
 impl Model {
@@ -97,11 +100,16 @@ impl Model {
             .waiters
             .map(|t| parse("waiters-2.json", t))
             .transpose()?;
+        let endpoint_rules = files
+            .endpoint_rules
+            .map(|t| parse("endpoint-rule-set-1.json", t))
+            .transpose()?;
         let model = Model {
             service_name: service_name.to_string(),
             service,
             paginators,
             waiters,
+            endpoint_rules,
         };
         model.shapes()?;
         model.operations()?;

@@ -461,6 +461,9 @@ pub struct Service {
     pub errors: &'static [&'static Shape],
     /// `clientContextParams` names and whether each is boolean.
     pub client_context_params: &'static [(&'static str, bool)],
+    /// The service's `endpoint-rule-set-1.json`, evaluated by [`crate::endpoint`]; empty when
+    /// the model has none.
+    pub endpoint_rules: &'static str,
 }
 
 /// Shared statics for scalar shapes without traits of their own, and for operations without

@@ -26,12 +26,14 @@ pub fn load_model(dir: &Path, service_name: &str) -> Result<Model, String> {
     let paginators = read_opt(&dir.join("paginators-1.json"))?;
     let paginators_extras = read_opt(&dir.join("paginators-1.sdk-extras.json"))?;
     let waiters = read_opt(&dir.join("waiters-2.json"))?;
+    let endpoint_rules = read_opt(&dir.join("endpoint-rule-set-1.json"))?;
     let files = ModelFiles {
         service: &service,
         service_extras: service_extras.as_deref(),
         paginators: paginators.as_deref(),
         paginators_extras: paginators_extras.as_deref(),
         waiters: waiters.as_deref(),
+        endpoint_rules: endpoint_rules.as_deref(),
     };
     Model::from_files(service_name, &files).map_err(|e| e.to_string())
 }

@@ -268,11 +268,13 @@ pub fn parse_error(
             code: status.to_string(),
             message: reason,
             request_id,
+            fault: None,
         };
     }
 
     let mut code = status.to_string();
     let mut message = None;
+    let mut fault = None;
     if !response.body.is_empty() {
         match serde_json::from_slice::<Json>(response.body) {
             Ok(Json::Object(body)) => {
@@ -297,9 +299,10 @@ pub fn parse_error(
     }
     if let Some(q) = response.header("x-amzn-query-error") {
         let mut parts = q.split(';');
-        if let (Some(first), Some(_), None) = (parts.next(), parts.next(), parts.next()) {
+        if let (Some(first), Some(kind), None) = (parts.next(), parts.next(), parts.next()) {
             if !first.is_empty() {
                 code = first.to_string();
+                fault = Some(kind.to_string());
             }
         }
     }
@@ -307,6 +310,7 @@ pub fn parse_error(
         code,
         message,
         request_id,
+        fault,
     }
 }
 

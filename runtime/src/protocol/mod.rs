@@ -95,6 +95,8 @@ pub struct ErrorParts {
     pub code: String,
     pub message: Option<String>,
     pub request_id: Option<String>,
+    /// `Sender` or `Receiver` where the protocol says (query `Type`, `x-amzn-query-error`).
+    pub fault: Option<String>,
 }
 
 fn unsupported(protocol: Protocol) -> String {

@@ -118,6 +118,7 @@ pub fn parse_error(
             .and_then(|s| s.canonical_reason())
             .map(str::to_string),
         request_id: None,
+        fault: None,
     };
     let Ok(root) = xml::parse(response.body) else {
         return generic();
@@ -139,6 +140,10 @@ pub fn parse_error(
                 .and_then(|e| e.child_text("Message"))
                 .map(str::to_string),
             request_id,
+            fault: error
+                .and_then(|e| e.child_text("Type"))
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
         },
         None => ErrorParts {
             request_id,
@@ -581,6 +586,7 @@ mod tests {
         signature_version: "v4",
         errors: &[&NOT_FOUND],
         client_context_params: &[],
+        endpoint_rules: "",
     };
 
     fn s(v: &str) -> Option<Value> {
@@ -1194,6 +1200,7 @@ mod tests {
             signature_version: "v4",
             errors: Box::leak(errors.into_boxed_slice()),
             client_context_params: &[],
+            endpoint_rules: "",
         }))
     }
 

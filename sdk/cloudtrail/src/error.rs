@@ -774,7 +774,7 @@ impl rboto::ModeledError for Exception {
 /// The error every operation of this service returns.
 pub type Error = rboto::Error<Exception>;
 #[allow(unused_imports)]
-use crate::{input::*, output::*, types::*};
+use super::{input::*, output::*, types::*};
 #[allow(unused_imports)]
 use rboto::value as rv;
 #[allow(unused_imports)]

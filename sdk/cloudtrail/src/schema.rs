@@ -1902,6 +1902,7 @@ pub mod ops {
             &super::UNSUPPORTED_OPERATION_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ADD_TAGS: Operation = Operation::new(
             "AddTags",

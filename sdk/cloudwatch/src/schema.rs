@@ -1682,6 +1682,7 @@ pub mod ops {
             &super::VALIDATION_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ASSOCIATE_DATASET_KMS_KEY: Operation = Operation::new(
             "AssociateDatasetKmsKey",

@@ -2782,6 +2782,7 @@ pub mod ops {
             &super::TRANSACTION_IN_PROGRESS_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static BATCH_EXECUTE_STATEMENT: Operation = Operation::new(
             "BatchExecuteStatement",

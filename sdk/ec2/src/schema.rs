@@ -28739,6 +28739,7 @@ pub mod ops {
         signature_version: "v4",
         errors: &[],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ACCEPT_ADDRESS_TRANSFER: Operation = Operation::new(
         "AcceptAddressTransfer",

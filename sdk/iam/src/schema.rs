@@ -3051,6 +3051,7 @@ pub mod ops {
             &super::UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ACCEPT_DELEGATION_REQUEST: Operation = Operation::new(
             "AcceptDelegationRequest",

@@ -1350,6 +1350,7 @@ pub mod ops {
             &super::XKS_PROXY_VPC_ENDPOINT_SERVICE_NOT_FOUND_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static CANCEL_KEY_DELETION: Operation = Operation::new(
             "CancelKeyDeletion",

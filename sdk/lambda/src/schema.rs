@@ -3058,6 +3058,7 @@ pub mod ops {
             &super::UNSUPPORTED_MEDIA_TYPE_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ADD_LAYER_VERSION_PERMISSION: Operation = Operation::new(
             "AddLayerVersionPermission",

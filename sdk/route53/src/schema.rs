@@ -2101,6 +2101,7 @@ pub mod ops {
             &super::VPC_ASSOCIATION_NOT_FOUND,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ACTIVATE_KEY_SIGNING_KEY: Operation = Operation::new(
             "ActivateKeySigningKey",

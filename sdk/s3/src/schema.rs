@@ -5171,6 +5171,7 @@ pub mod ops {
             ("ForcePathStyle", true),
             ("UseArnRegion", true),
         ],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ABORT_MULTIPART_UPLOAD: Operation = Operation::new(
             "AbortMultipartUpload",

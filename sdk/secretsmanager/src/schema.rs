@@ -717,6 +717,7 @@ pub mod ops {
             &super::RESOURCE_NOT_FOUND_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ASSOCIATE_CROSS_ACCOUNT_REPLICA: Operation = Operation::new(
             "AssociateCrossAccountReplica",

@@ -818,6 +818,7 @@ pub mod ops {
             &super::VERIFICATION_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ADD_PERMISSION: Operation = Operation::new(
             "AddPermission",

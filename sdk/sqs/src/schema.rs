@@ -640,6 +640,7 @@ pub mod ops {
             &super::UNSUPPORTED_OPERATION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ADD_PERMISSION: Operation = Operation::new(
             "AddPermission",

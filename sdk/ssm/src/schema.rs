@@ -6027,6 +6027,7 @@ pub mod ops {
             &super::VALIDATION_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ADD_TAGS_TO_RESOURCE: Operation = Operation::new(
             "AddTagsToResource",

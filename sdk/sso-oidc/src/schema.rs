@@ -238,6 +238,7 @@ pub mod ops {
             &super::UNSUPPORTED_GRANT_TYPE_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static CREATE_TOKEN: Operation = Operation::new(
             "CreateToken",

@@ -147,6 +147,7 @@ pub mod ops {
             &super::UNAUTHORIZED_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static GET_ROLE_CREDENTIALS: Operation = Operation::new(
             "GetRoleCredentials",

@@ -380,6 +380,7 @@ pub mod ops {
             &super::SESSION_DURATION_ESCALATION_EXCEPTION,
         ],
         client_context_params: &[],
+        endpoint_rules: include_str!("../endpoint-rule-set.json"),
     };
     pub static ASSUME_ROLE: Operation = Operation::new(
             "AssumeRole",

@@ -215,6 +215,7 @@ fn fixture(suite: &Json, case: &Json) -> Fixture {
         signature_version: "v4",
         errors: Box::leak(errors.into_boxed_slice()),
         client_context_params: &[],
+        endpoint_rules: "",
     });
     let shape_of = |b: &mut ShapeBuilder, key: &str| match given[key]["shape"].as_str() {
         Some(n) => b.shape(n, UNROLL),

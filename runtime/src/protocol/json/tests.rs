@@ -86,6 +86,7 @@ const fn service(json_version: &'static str, query_compatible: bool) -> Service 
         signature_version: "v4",
         errors: ERRORS,
         client_context_params: &[],
+        endpoint_rules: "",
     }
 }
 static SERVICE: Service = service("1.1", false);
@@ -454,6 +455,7 @@ fn error_code_message_and_request_id() {
             code: "ThingNotFound".into(),
             message: Some("gone".into()),
             request_id: Some("req-1".into()),
+            fault: None,
         }
     );
     let e = error_parts(
