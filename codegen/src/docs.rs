@@ -1116,8 +1116,7 @@ fn truncate(text: &str, cuts: &[Cut]) -> String {
         return text.to_owned();
     }
     let fitting = || cuts.iter().filter(|c| c.pos <= FIRST_PARAGRAPH_LIMIT);
-    let sentence = fitting()
-        .rfind(|c| c.sentence && c.pos >= FIRST_PARAGRAPH_LIMIT / 4);
+    let sentence = fitting().rfind(|c| c.sentence && c.pos >= FIRST_PARAGRAPH_LIMIT / 4);
     if let Some(cut) = sentence {
         if let Some(t) = text.get(..cut.pos) {
             return t.to_owned();

@@ -107,6 +107,7 @@ impl Ir<'_> {
         });
         let arms = self.errors.iter().enumerate().map(|(i, e)| {
             let v = ident(&self.info(e).rust_name);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
             quote!(#i => Self::#v(rboto::FromValue::from_value(value).ok()?),)
         });
         let codes = self.errors.iter().map(|e| {

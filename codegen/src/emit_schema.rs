@@ -171,6 +171,16 @@ impl Ir<'_> {
         quote!(&super::#name)
     }
 
+    /// The `input` reference of an operation whose input is `shape`.
+    fn input_ref(&self, shape: &str) -> Option<&Value> {
+        self.model
+            .operations()
+            .ok()?
+            .values()
+            .filter_map(|op| op.get("input"))
+            .find(|r| r.str_at("shape") == Some(shape))
+    }
+
     fn is_prelude_scalar(&self, json: &Value) -> bool {
         let t = shape_type(json);
         !matches!(t, "structure" | "union" | "list" | "map") && shape_modifiers(json, "").is_empty()
@@ -210,6 +220,7 @@ impl Ir<'_> {
             ("deprecated", quote!(s::DEPRECATED)),
             ("eventpayload", quote!(s::EVENT_PAYLOAD)),
             ("eventheader", quote!(s::EVENT_HEADER)),
+            ("streaming", quote!(s::STREAMING)),
         ] {
             if m.bool_at(key) {
                 flags.push(flag);
@@ -240,7 +251,21 @@ impl Ir<'_> {
         }
         let name = ident(&self.info(shape).static_name);
         let t = shape_type(json);
-        let mods = shape_modifiers(json, shape);
+        let mut mods = shape_modifiers(json, shape);
+        // botocore puts a rest-xml input's root element name and namespace on the operation's
+        // `input` reference (Route53), not on the shape; the protocols read them from the shape.
+        if let Some(input_ref) = self.input_ref(shape) {
+            if json.str_at("locationName").is_none() {
+                if let Some(n) = input_ref.str_at("locationName") {
+                    mods.extend(quote!(.named(#n)));
+                }
+            }
+            if json.get("xmlNamespace").is_none() {
+                if let Some(ns) = xml_ns(input_ref.get("xmlNamespace")) {
+                    mods.extend(quote!(.xml_ns(#ns)));
+                }
+            }
+        }
         let body = match t {
             "structure" | "union" => {
                 let required: Vec<&str> = json

@@ -265,7 +265,7 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
             }
         })
         .collect();
-    let n = fs.len();
+    let n = proc_macro2::Literal::usize_unsuffixed(fs.len());
     let docs = short_docs(json);
     let variants = fs.iter().zip(&variant_names).map(|(f, v)| {
         let v = ident(v);
@@ -279,6 +279,7 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
         .enumerate()
         .map(|(i, (_, v))| {
             let v = ident(v);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
             quote!(Self::#v(v) => rv::union(#n, #i, rboto::IntoValue::into_value(v)),)
         });
     let from_arms = fs
@@ -287,16 +288,31 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
         .enumerate()
         .map(|(i, (_, v))| {
             let v = ident(v);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
             quote!(Some((#i, v)) => Self::#v(rboto::FromValue::from_value(v)?),)
         });
     let label = shape.to_string();
     let any_sensitive = json.bool_at("sensitive") || fs.iter().any(|f| f.sensitive);
+    let debug_arms = fs.iter().zip(&variant_names).map(|(f, v)| {
+        let label = v.clone();
+        let v = ident(v);
+        if f.sensitive || json.bool_at("sensitive") {
+            quote!(Self::#v(_) => f.debug_tuple(#label).field(&rboto::types::REDACTED).finish(),)
+        } else {
+            quote!(Self::#v(v) => f.debug_tuple(#label).field(v).finish(),)
+        }
+    });
     let (derive_debug, debug_impl) = if any_sensitive {
         (
             quote!(),
             quote! {
                 impl ::std::fmt::Debug for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(rboto::types::REDACTED) }
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        match self {
+                            #(#debug_arms)*
+                            Self::Unknown => f.write_str("Unknown"),
+                        }
+                    }
                 }
             },
         )

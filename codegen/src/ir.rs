@@ -73,8 +73,12 @@ pub struct Ir<'m> {
     pub boxed: HashSet<(String, String)>,
 }
 
+/// The shape's type; botocore spells unions as structures with `union: true`.
 pub fn shape_type(shape: &Value) -> &str {
-    shape.str_at("type").unwrap_or("structure")
+    match shape.str_at("type").unwrap_or("structure") {
+        "structure" if shape.bool_at("union") => "union",
+        t => t,
+    }
 }
 
 /// Member targets of a shape: (member name or `member`/`key`/`value`, target shape name).
@@ -100,10 +104,26 @@ fn is_aggregate(shape: &Value) -> bool {
 }
 
 impl<'m> Ir<'m> {
-    pub fn build(model: &'m Model) -> Result<Ir<'m>, ModelError> {
+    /// `all_conversions`: give every shape both `IntoValue` and `FromValue` (the protocol
+    /// conformance runner needs to build outputs and read inputs back).
+    pub fn build(model: &'m Model, all_conversions: bool) -> Result<Ir<'m>, ModelError> {
         let shapes_json = model.shapes()?;
         let order: Vec<String> = shapes_json.keys().cloned().collect();
         for (name, shape) in shapes_json {
+            let needs: &[&str] = match shape_type(shape) {
+                "list" => &["member"],
+                "map" => &["key", "value"],
+                _ => &[],
+            };
+            for key in needs {
+                if shape.get(*key).and_then(|m| m.str_at("shape")).is_none() {
+                    return Err(ModelError(format!(
+                        "{}: {} shape `{name}` has no `{key}`",
+                        model.service_name,
+                        shape_type(shape)
+                    )));
+                }
+            }
             for (member, target) in children(shape) {
                 if !shapes_json.contains_key(&target) {
                     return Err(ModelError(format!(
@@ -188,7 +208,10 @@ impl<'m> Ir<'m> {
         let mut shapes = BTreeMap::new();
         for (i, name) in order.iter().enumerate() {
             let shape = &shapes_json[name];
-            let module = if inputs.contains(name) {
+            // An input shared by several operations is replaced by per-operation copies.
+            let sole_input =
+                inputs.contains(name) && input_uses.get(name).copied().unwrap_or(0) == 1;
+            let module = if sole_input {
                 Module::Input
             } else if exceptions.contains(name) {
                 Module::Error
@@ -203,9 +226,11 @@ impl<'m> Ir<'m> {
                 .unwrap_or_default();
             let has_stream = shape.obj_at("members").is_some_and(|m| {
                 m.values().any(|mv| {
-                    mv.str_at("shape")
-                        .and_then(|t| shapes_json.get(t))
-                        .is_some_and(|t| t.bool_at("streaming") || t.bool_at("eventstream"))
+                    mv.bool_at("streaming")
+                        || mv
+                            .str_at("shape")
+                            .and_then(|t| shapes_json.get(t))
+                            .is_some_and(|t| t.bool_at("streaming") || t.bool_at("eventstream"))
                 })
             });
             shapes.insert(
@@ -214,8 +239,8 @@ impl<'m> Ir<'m> {
                     rust_name: type_names[i].clone(),
                     static_name: statics[i].clone(),
                     module,
-                    needs_into: into_set.contains(name),
-                    needs_from: from_set.contains(name),
+                    needs_into: all_conversions || into_set.contains(name),
+                    needs_from: all_conversions || from_set.contains(name),
                     has_stream,
                     member_fields: naming::member_names(&member_names),
                 },

@@ -89,8 +89,19 @@ impl Ir<'_> {
         }
     }
 
+    /// Whether member `member` of `parent` is a streaming payload (flag on member or target).
+    pub fn member_streams(&self, parent: &str, member: &str) -> bool {
+        self.json(parent)
+            .get("members")
+            .and_then(|m| m.get(member))
+            .is_some_and(|m| m.bool_at("streaming"))
+    }
+
     /// The field type of member `member` of `parent` targeting `target` (boxed when cyclic).
     pub fn field_type(&self, parent: &str, member: &str, target: &str) -> TokenStream {
+        if !parent.is_empty() && self.member_streams(parent, member) {
+            return quote!(rboto::Body);
+        }
         let t = self.rust_type(target);
         if self
             .boxed
@@ -109,6 +120,9 @@ impl Ir<'_> {
         member: &str,
         target: &str,
     ) -> (TokenStream, TokenStream) {
+        if !parent.is_empty() && self.member_streams(parent, member) {
+            return (quote!(impl Into<rboto::Body>), quote!(v.into()));
+        }
         let t = self.rust_type(target);
         let boxed = self
             .boxed

@@ -6,14 +6,17 @@
 //! [`ServiceClient::call_dyn`], so the pipeline is compiled once, not once per operation.
 
 use crate::config::Config;
-use crate::error::{Error, ErrorKind, ModeledError, RawModeled, ServiceError};
+use crate::error::{Error, ErrorKind, ModeledError, RawModeled};
 use crate::http::HttpClient;
-use crate::protocol::{self, Response};
-use crate::schema::{Kind, Operation, Protocol, Service, Shape, NO_AUTH, PAYLOAD, STREAMING};
-use crate::sigv4;
-use crate::types::Body;
+use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
+use crate::pipeline::endpoint::{self, Endpoint};
+use crate::pipeline::sign;
+use crate::protocol;
+use crate::retry::{self, RetryConfig, RetryHooks, RetryKind, RetryState, RetryStats};
+use crate::schema::{Operation, Protocol, Service};
 use crate::value::{FromValue, IntoValue, Value};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Implemented by each generated input type: ties it to its operation and result types.
 pub trait OperationInput: IntoValue + Sized {
@@ -33,6 +36,8 @@ struct Inner {
     config: Config,
     service: &'static Service,
     http: Result<HttpClient, String>,
+    /// Retry settings, quota, rate limiter and clock offset, shared by every call.
+    retry: RetryState,
 }
 
 impl std::fmt::Debug for ServiceClient {
@@ -44,26 +49,61 @@ impl std::fmt::Debug for ServiceClient {
     }
 }
 
-/// A resolved endpoint: `scheme://authority` plus a base path without trailing slash.
-struct Endpoint {
-    scheme: String,
-    authority: String,
-    base_path: String,
-    signing_region: String,
-}
-
 impl ServiceClient {
     pub fn new(config: &Config, service: &'static Service) -> Self {
         // A bad CA bundle must not make client construction fallible (boto3's client() isn't);
         // the error is reported by the first call instead.
         let http = HttpClient::new(&config.http).map_err(|e| e.to_string());
+        let retry = RetryState::new(RetryConfig::resolve(config, service), RetryHooks::default());
         ServiceClient {
             inner: Arc::new(Inner {
                 config: config.clone(),
                 service,
                 http,
+                retry,
             }),
         }
+    }
+
+    /// A client like this one (same settings and connection pool) with fresh retry state that
+    /// waits and draws jitter through `hooks`: tests observe backoff without waiting.
+    pub fn with_retry_hooks(&self, hooks: RetryHooks) -> Self {
+        let i = &self.inner;
+        ServiceClient {
+            inner: Arc::new(Inner {
+                config: i.config.clone(),
+                service: i.service,
+                http: i.http.clone(),
+                retry: RetryState::new(i.retry.config, hooks),
+            }),
+        }
+    }
+
+    /// The resolved retry mode and max attempts.
+    pub fn retry_config(&self) -> RetryConfig {
+        self.inner.retry.config
+    }
+
+    /// Counters of this client's attempts, retries and retry quota.
+    pub fn retry_stats(&self) -> RetryStats {
+        self.inner.retry.stats()
+    }
+
+    /// The clock offset (server − local, milliseconds) learned from clock-skew errors; requests
+    /// are signed at `SystemTime::now()` plus this.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.inner.retry.skew.offset()
+    }
+
+    /// The time to sign the next attempt with: the local clock corrected by the learned skew.
+    pub fn signing_time(&self) -> std::time::SystemTime {
+        self.inner.retry.skew.now()
+    }
+
+    /// In adaptive mode, the client-side send rate (requests/s) once a throttling error has
+    /// turned the rate limiter on.
+    pub fn adaptive_rate(&self) -> Option<f64> {
+        self.inner.retry.adaptive_rate()
     }
 
     pub fn config(&self) -> &Config {
@@ -106,7 +146,9 @@ impl ServiceClient {
         input: Value,
     ) -> Result<Value, Error<RawModeled>> {
         let svc = self.inner.service;
-        let endpoint = self.endpoint().map_err(|e| e.with_context(op.name, None))?;
+        let config = &self.inner.config;
+        let endpoint = endpoint::resolve(config, svc, op, &input)
+            .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
 
         let problems = crate::validate::validate(op.input, &input);
@@ -123,263 +165,203 @@ impl ServiceClient {
                 format!("invalid parameters: {e}"),
             ))
         })?;
-
         let http = self.inner.http.as_ref().map_err(|e| {
             ctx(Error::new(
                 ErrorKind::InvalidConfig,
                 format!("HTTP client: {e}"),
             ))
         })?;
-        let request = self
-            .build_http_request(op, req, &endpoint)
-            .await
-            .map_err(ctx)?;
-        let response = http
-            .send(request)
-            .await
-            .map_err(|e| ctx(e.map_modeled(|n| match n {})))?;
-        self.parse(op, protocol, response).await.map_err(ctx)
-    }
-
-    fn endpoint(&self) -> Result<Endpoint, Error<RawModeled>> {
-        let svc = self.inner.service;
-        let cfg = &self.inner.config;
-        // Services whose single endpoint lives in us-east-1 regardless of the client's region.
-        let global = matches!(svc.endpoint_prefix, "iam" | "route53" | "cloudfront");
-        let signing_region = match (&cfg.region, global) {
-            (_, true) => "us-east-1".to_string(),
-            (Some(r), false) => r.clone(),
-            (None, false) if cfg.endpoint_url.is_some() => "us-east-1".to_string(),
-            (None, false) => {
-                return Err(Error::new(
-                    ErrorKind::NoRegion,
-                    "You must specify a region (set AWS_REGION or the config's region)",
-                ))
-            }
-        };
-        let url = match &cfg.endpoint_url {
-            Some(u) => u.clone(),
-            None if global => format!("https://{}.amazonaws.com", svc.endpoint_prefix),
-            None => format!(
-                "https://{}.{signing_region}.amazonaws.com",
-                svc.endpoint_prefix
-            ),
-        };
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidConfig,
-                format!("endpoint URL {url:?} has no scheme"),
-            )
-        })?;
-        if scheme != "http" && scheme != "https" {
-            return Err(Error::new(
-                ErrorKind::InvalidConfig,
-                format!("endpoint URL {url:?}: scheme must be http or https"),
-            ));
-        }
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        };
-        if authority.is_empty() {
-            return Err(Error::new(
-                ErrorKind::InvalidConfig,
-                format!("endpoint URL {url:?} has no host"),
-            ));
-        }
-        Ok(Endpoint {
-            scheme: scheme.to_string(),
-            authority: authority.to_string(),
-            base_path: path.trim_end_matches('/').to_string(),
-            signing_region,
-        })
-    }
-
-    async fn build_http_request(
-        &self,
-        op: &'static Operation,
-        req: protocol::Request,
-        endpoint: &Endpoint,
-    ) -> Result<http::Request<Body>, Error<RawModeled>> {
-        let svc = self.inner.service;
-        let authority = match &req.host_prefix {
-            Some(p) => format!("{p}{}", endpoint.authority),
-            None => endpoint.authority.clone(),
-        };
-        let mut uri = format!("{}{}", endpoint.base_path, req.path);
-        if !req.query.is_empty() {
-            uri.push(if uri.contains('?') { '&' } else { '?' });
-            let pairs: Vec<String> = req
-                .query
-                .iter()
-                .map(|(k, v)| {
+        let mut prepared = Prepared::new(req, &endpoint);
+        let attempts = self.attempts(op, protocol, http, &endpoint, &mut prepared);
+        let result = match config.http.operation_timeout {
+            Some(limit) => match tokio::time::timeout(limit, attempts).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::new(
+                    ErrorKind::Timeout,
                     format!(
-                        "{}={}",
-                        crate::encoding::uri_encode(k),
-                        crate::encoding::uri_encode(v)
-                    )
-                })
-                .collect();
-            uri.push_str(&pairs.join("&"));
-        }
-        let mut headers: Vec<(String, String)> = req.headers;
-        headers.push(("host".into(), authority.clone()));
-        headers.push((
-            "user-agent".into(),
-            concat!("rboto/", env!("CARGO_PKG_VERSION")).into(),
-        ));
-        if let Some(len) = req.body.content_length() {
-            if len > 0 || matches!(req.method, "POST" | "PUT" | "PATCH") {
-                headers.push(("content-length".into(), len.to_string()));
-            }
-        }
-
-        if !op.has(NO_AUTH) {
-            let provider = self.inner.config.credentials.as_ref().ok_or_else(|| {
-                Error::new(
-                    ErrorKind::NoCredentials,
-                    "Unable to locate credentials (looked in: explicit config, environment \
-                     variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+                        "the operation did not complete within its {} ms operation timeout",
+                        limit.as_millis()
+                    ),
                 )
-            })?;
-            let creds = provider
-                .provide_credentials()
-                .await
-                .map_err(|e| e.map_modeled(|n| match n {}))?;
-            let s3_style = svc.signing_name == "s3" || svc.signature_version.starts_with("s3");
-            let body_bytes = req.body.bytes();
-            let unsigned = op.has(crate::schema::UNSIGNED_PAYLOAD) || body_bytes.is_none();
-            let signable_body = match body_bytes {
-                Some(b) if !unsigned => sigv4::SignableBody::Bytes(b),
-                _ => sigv4::SignableBody::UnsignedPayload,
-            };
-            let header_refs: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let signable = sigv4::SignableRequest {
-                method: req.method,
-                uri: &uri,
-                headers: &header_refs,
-                body: signable_body,
-            };
-            let params = sigv4::SigningParams {
-                access_key_id: creds.access_key_id(),
-                secret_access_key: creds.secret_access_key(),
-                session_token: creds.session_token(),
-                region: &endpoint.signing_region,
-                service: svc.signing_name,
-                time: std::time::SystemTime::now(),
-                settings: sigv4::SigningSettings {
-                    normalize_path: !s3_style,
-                    double_uri_encode: !s3_style,
-                    payload_checksum_header: s3_style,
-                    location: sigv4::SignatureLocation::Headers,
-                    session_token_signed: true,
-                },
-            };
-            let out = sigv4::sign(&signable, &params).map_err(|e| {
-                Error::new(
-                    ErrorKind::Signing,
-                    format!("could not sign the request: {e}"),
-                )
-            })?;
-            drop(header_refs);
-            headers.extend(out.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
-        }
-
-        let full = format!("{}://{authority}{uri}", endpoint.scheme);
-        let mut builder = http::Request::builder().method(req.method).uri(&full);
-        for (k, v) in &headers {
-            if k.eq_ignore_ascii_case("host") {
-                continue; // hyper derives Host from the URI authority
-            }
-            builder = builder.header(k.as_str(), v.as_str());
-        }
-        builder.body(req.body).map_err(|e| {
-            Error::new(
-                ErrorKind::ParamValidation,
-                format!("could not build the HTTP request: {e}"),
-            )
-        })
+                .with_retry(false, false)),
+            },
+            None => attempts.await,
+        };
+        result.map_err(ctx)
     }
 
-    async fn parse(
+    /// The attempt loop: attempt, classify a failure, and retry it while attempts, a
+    /// replayable body and the retry quota allow (see [`crate::retry`]).
+    async fn attempts(
         &self,
         op: &'static Operation,
         protocol: Protocol,
-        response: http::Response<Body>,
+        http: &HttpClient,
+        endpoint: &Endpoint,
+        prepared: &mut Prepared,
     ) -> Result<Value, Error<RawModeled>> {
         let svc = self.inner.service;
-        let (parts, body) = response.into_parts();
-        let status = parts.status.as_u16();
-        let success = (200..300).contains(&status);
-        // A streaming payload is handed to the caller unread.
-        let (payload, bytes) = if success && streaming_payload(op.output) {
-            (Some(body), bytes::Bytes::new())
-        } else {
-            let bytes = body
-                .collect()
-                .await
-                .map_err(|e| e.into_error().map_modeled(|n| match n {}))?;
-            (None, bytes)
-        };
-        let resp = Response {
-            status,
-            headers: &parts.headers,
-            body: &bytes,
-        };
-        if success {
-            return protocol::parse_output(protocol, svc, op, &resp, payload).map_err(|e| {
-                Error::new(
-                    ErrorKind::ResponseParse,
-                    format!("unable to parse the response: {e}"),
-                )
+        let state = &self.inner.retry;
+        let cfg = state.config;
+        let http_settings = &self.inner.config.http;
+        let invocation_id = retry::invocation_id();
+        let mut last_acquired: Option<u32> = None;
+        let mut ttl: Option<String> = None;
+        state.record_call();
+        let mut attempt: u32 = 1;
+        loop {
+            state.before_attempt().await;
+            let sdk_request = retry::sdk_request_header(ttl.as_deref(), attempt, cfg.max_attempts);
+            let one = self.attempt(
+                op,
+                protocol,
+                http,
+                endpoint,
+                prepared,
+                &invocation_id,
+                sdk_request,
+            );
+            let outcome = match http_settings.attempt_timeout {
+                Some(limit) => match tokio::time::timeout(limit, one).await {
+                    Ok(r) => r,
+                    Err(_) => Err(Failure::from(
+                        Error::new(
+                            ErrorKind::Timeout,
+                            format!(
+                                "attempt {attempt} did not complete within its {} ms attempt timeout",
+                                limit.as_millis()
+                            ),
+                        )
+                        .with_retry(true, false),
+                    )),
+                },
+                None => one.await,
+            };
+            let Failure { error, response } = match outcome {
+                Ok((value, _)) => {
+                    state.after_attempt(false);
+                    if cfg.mode != retry::RetryMode::Legacy {
+                        state.quota.release_after_success(last_acquired);
+                    }
+                    return Ok(value);
+                }
+                Err(f) => f,
+            };
+            let info = response.unwrap_or_default();
+            let skew_corrected = error
+                .code()
+                .is_some_and(|c| retry::classify::CLOCK_SKEW_ERROR_CODES.contains(&c))
+                && match (&info.date, info.received_at) {
+                    (Some(date), Some(at)) => state.skew.observe(date, at),
+                    _ => false,
+                };
+            if skew_corrected {
+                state.record_skew_correction();
+            }
+            let verdict = retry::classify(&retry::Attempt {
+                service: svc,
+                operation: op,
+                error: &error,
+                crc32_mismatch: info.crc32_mismatch,
+                clock_skew_corrected: skew_corrected,
             });
+            state.after_attempt(verdict.is_throttling());
+            let error = error.with_retry(verdict.is_retryable(), verdict.is_throttling());
+            let Some(kind) = verdict.kind else {
+                return Err(error);
+            };
+            if attempt >= cfg.max_attempts {
+                return Err(error);
+            }
+            if !prepared.replayable() {
+                return Err(not_replayable(error));
+            }
+            let throttling = kind == RetryKind::Throttling;
+            let delay = if kind == RetryKind::ClockSkew {
+                Duration::ZERO
+            } else {
+                retry::standard::delay(
+                    cfg.mode,
+                    svc.service_id,
+                    attempt,
+                    throttling,
+                    info.retry_after.as_deref(),
+                    (state.hooks.jitter)(),
+                )
+            };
+            if cfg.mode != retry::RetryMode::Legacy {
+                match state.quota.acquire(throttling) {
+                    Some(cost) => last_acquired = Some(cost),
+                    None => {
+                        state.record_quota_refused();
+                        if retry::is_long_polling(svc.service_id, op.name) {
+                            state.hooks.sleep.sleep(delay).await;
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            if let (Some(date), Some(at)) = (&info.date, info.received_at) {
+                ttl = retry::ttl(date, at, http_settings.read_timeout);
+            }
+            state.hooks.sleep.sleep(delay).await;
+            state.record_retry();
+            attempt += 1;
         }
-        let parts = protocol::parse_error(protocol, svc, op, &resp);
-        let request_id = parts.request_id.clone().or_else(|| {
-            ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"]
-                .iter()
-                .find_map(|h| resp.header(h).map(str::to_string))
-        });
-        let modeled = find_modeled(svc, &parts.code).and_then(|(index, shape)| {
-            protocol::parse_error_shape(protocol, svc, shape, &resp)
-                .ok()
-                .map(|value| RawModeled { index, value })
-        });
-        let code = if parts.code.is_empty() {
-            status.to_string()
-        } else {
-            parts.code
-        };
-        Err(Error::service(ServiceError {
-            code,
-            message: parts.message,
-            request_id,
-            status,
-            modeled,
-        }))
+    }
+
+    /// One attempt: sign, send, parse.
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        op: &'static Operation,
+        protocol: Protocol,
+        http: &HttpClient,
+        endpoint: &Endpoint,
+        prepared: &mut Prepared,
+        invocation_id: &str,
+        sdk_request: String,
+    ) -> Result<(Value, ResponseInfo), Failure> {
+        let svc = self.inner.service;
+        let body = prepared.take_body().ok_or_else(|| {
+            Error::new(
+                ErrorKind::ParamValidation,
+                "the request body was a stream that has already been sent",
+            )
+        })?;
+        let mut headers = prepared.headers.clone();
+        headers.push(("amz-sdk-invocation-id".into(), invocation_id.to_string()));
+        headers.push(("amz-sdk-request".into(), sdk_request));
+        sign::sign(
+            &self.inner.config,
+            op,
+            endpoint,
+            prepared.method,
+            &prepared.uri,
+            &mut headers,
+            &body,
+        )
+        .await?;
+        let request = attempt::http_request(prepared, &headers, body)?;
+        let response = http
+            .send(request)
+            .await
+            .map_err(|e| e.map_modeled(|n| match n {}))?;
+        attempt::parse(svc, op, protocol, response).await
     }
 }
 
-/// The modeled exception whose error code is `code`.
-fn find_modeled(svc: &'static Service, code: &str) -> Option<(usize, &'static Shape)> {
-    if code.is_empty() {
-        return None;
+/// A retryable failure that cannot be retried because the body was a one-shot stream.
+fn not_replayable(error: Error<RawModeled>) -> Error<RawModeled> {
+    if error.kind() == ErrorKind::Service {
+        return error; // the service's own message says what happened
     }
-    svc.errors.iter().enumerate().find_map(|(i, s)| {
-        let c = s.error.map(|e| e.code).unwrap_or(s.name);
-        (c == code || s.name == code).then_some((i, *s))
-    })
-}
-
-/// Whether the output's payload member is a stream (S3 GetObject's `Body`).
-fn streaming_payload(output: &'static Shape) -> bool {
-    match output.kind {
-        Kind::Structure(members) => members
-            .iter()
-            .any(|m| m.has(PAYLOAD) && m.target.has(STREAMING)),
-        _ => false,
-    }
+    let (kind, retryable, throttling) = (error.kind(), error.is_retryable(), error.is_throttling());
+    let message = format!(
+        "{}; not retried: the request body was a one-shot stream that has already been sent",
+        error.message()
+    );
+    Error::new(kind, message)
+        .with_source(error)
+        .with_retry(retryable, throttling)
 }

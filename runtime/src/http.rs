@@ -4,12 +4,20 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// HTTP settings. Defaults follow botocore: 60 s connect and read timeouts, TLS verified.
+/// HTTP settings. Defaults follow botocore: 60 s connect and read timeouts, no per-attempt or
+/// per-operation limit, TLS verified. See [`crate::retry`] for how the timeouts combine.
 #[derive(Clone, Debug)]
 pub struct HttpSettings {
     pub connect_timeout: Duration,
     /// Longest wait for the response to start, or between chunks of it.
     pub read_timeout: Duration,
+    /// Longest one attempt may take, from signing to the parsed response (a streaming response
+    /// body handed to the caller is not included). Exceeding it fails the attempt with
+    /// `ErrorKind::Timeout`, which is retried. `None` (the default): no limit.
+    pub attempt_timeout: Option<Duration>,
+    /// Longest a whole call may take: every attempt and the backoff between them. Exceeding it
+    /// fails the call with `ErrorKind::Timeout`. `None` (the default): no limit.
+    pub operation_timeout: Option<Duration>,
     /// Verify TLS certificates. Turning this off logs a warning.
     pub verify_tls: bool,
     /// Extra PEM CA bundle to trust (`AWS_CA_BUNDLE`).
@@ -21,6 +29,8 @@ impl Default for HttpSettings {
         HttpSettings {
             connect_timeout: Duration::from_secs(60),
             read_timeout: Duration::from_secs(60),
+            attempt_timeout: None,
+            operation_timeout: None,
             verify_tls: true,
             ca_bundle: None,
         }

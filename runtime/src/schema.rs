@@ -300,6 +300,11 @@ impl Member {
             None => self.target.timestamp_format,
         }
     }
+    /// A streaming payload: botocore marks either the member or its target `streaming`.
+    pub fn is_streaming(&self) -> bool {
+        self.has(STREAMING) || self.target.has(STREAMING)
+    }
+
     /// Sensitive on the member or on its target.
     pub fn is_sensitive(&self) -> bool {
         self.has(SENSITIVE) || self.target.has(SHAPE_SENSITIVE)

@@ -71,9 +71,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 
 /// What was imported for one service.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct ImportedService {
+pub(crate) struct ImportedService {
     name: String,
-    api_version: String,
+    pub(crate) api_version: String,
     /// File names written to `models/<service>/`, sorted.
     files: Vec<String>,
 }
@@ -126,7 +126,10 @@ fn import(
 type ModelFile = (String, Vec<u8>);
 
 /// Reads the newest api version of one service: its description and its files' contents.
-fn read_service(data_dir: &Path, name: &str) -> Result<(ImportedService, Vec<ModelFile>), String> {
+pub(crate) fn read_service(
+    data_dir: &Path,
+    name: &str,
+) -> Result<(ImportedService, Vec<ModelFile>), String> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(format!("invalid service name {name:?}"));
     }

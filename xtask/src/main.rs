@@ -1,9 +1,12 @@
 //! Developer tasks: `cargo xtask <command>`.
 
+mod chaos;
+mod conformance_protocol;
 mod demo;
 mod fixtures;
 mod import_models;
 mod regenerate;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -13,7 +16,10 @@ commands:
   regenerate [--check]                 generate sdk/ from models/ (--check: fail if stale)
   import-models <botocore-data> <svc>  vendor botocore models into models/
   conformance sigv4 <dir>...           run SigV4 conformance suites
+  conformance protocol <file>...       run botocore protocol suites through generated code
+  sweep <botocore-data> [svc...]       generate and `cargo check` every service of a botocore data dir
   demo                                 run the seed's examples against a local moto server
+  chaos [--ops N] [--fault-rate R] [--seed S]  operations through a fault-injecting proxy, all writes verified
 ";
 
 fn main() -> ExitCode {
@@ -24,6 +30,8 @@ fn main() -> ExitCode {
         Some("import-models") => import_models::run(rest),
         Some("conformance") => conformance(rest),
         Some("demo") => demo::run(rest),
+        Some("chaos") => chaos::run(rest),
+        Some("sweep") => sweep::run(rest),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -39,6 +47,13 @@ fn conformance(args: &[String]) -> Result<ExitCode, String> {
     let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("sigv4") => rboto_tests::conformance::sigv4::run_cli(rest),
+        Some("protocol") => conformance_protocol::run(rest),
+        Some("endpoints") => rboto_tests::conformance::endpoints::run_cli(rest),
+        Some("profile") => rboto_tests::conformance::profile::run_cli(rest),
+        Some("assume-role") => rboto_tests::conformance::assume_role::run_cli(rest),
+        Some("configured-endpoint-urls") => {
+            rboto_tests::conformance::configured_endpoints::run_cli(rest)
+        }
         _ => Err(USAGE.to_string()),
     }
 }

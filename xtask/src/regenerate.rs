@@ -27,13 +27,34 @@ pub fn load_model(dir: &Path, service_name: &str) -> Result<Model, String> {
     let paginators_extras = read_opt(&dir.join("paginators-1.sdk-extras.json"))?;
     let waiters = read_opt(&dir.join("waiters-2.json"))?;
     let endpoint_rules = read_opt(&dir.join("endpoint-rule-set-1.json"))?;
+    model_from_texts(
+        service_name,
+        &service,
+        service_extras.as_deref(),
+        paginators.as_deref(),
+        paginators_extras.as_deref(),
+        waiters.as_deref(),
+        endpoint_rules.as_deref(),
+    )
+}
+
+/// Builds a model from the texts of its files.
+pub fn model_from_texts(
+    service_name: &str,
+    service: &str,
+    service_extras: Option<&str>,
+    paginators: Option<&str>,
+    paginators_extras: Option<&str>,
+    waiters: Option<&str>,
+    endpoint_rules: Option<&str>,
+) -> Result<Model, String> {
     let files = ModelFiles {
-        service: &service,
-        service_extras: service_extras.as_deref(),
-        paginators: paginators.as_deref(),
-        paginators_extras: paginators_extras.as_deref(),
-        waiters: waiters.as_deref(),
-        endpoint_rules: endpoint_rules.as_deref(),
+        service,
+        service_extras,
+        paginators,
+        paginators_extras,
+        waiters,
+        endpoint_rules,
     };
     Model::from_files(service_name, &files).map_err(|e| e.to_string())
 }
@@ -60,10 +81,15 @@ fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
             out.insert(root.join("sdk").join(svc).join(path), text);
         }
     }
+    let mut members: Vec<String> = services.iter().map(|s| format!("sdk/{s}")).collect();
     for (path, text) in crate::fixtures::expected(root)? {
+        if path.ends_with("Cargo.toml") {
+            if let Some(dir) = path.parent().and_then(|d| d.strip_prefix(root).ok()) {
+                members.push(dir.display().to_string());
+            }
+        }
         out.insert(path, text);
     }
-    let members: Vec<String> = services.iter().map(|s| format!("sdk/{s}")).collect();
     let cargo = root.join("Cargo.toml");
     let text = fs::read_to_string(&cargo).map_err(|e| format!("{}: {e}", cargo.display()))?;
     out.insert(cargo, with_members(&text, &members)?);

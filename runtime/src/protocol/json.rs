@@ -14,15 +14,15 @@
 use super::token::new_idempotency_token;
 use super::{ErrorParts, ParseError, Request, Response, SerializeError};
 use crate::schema::{
-    Kind, Operation, Service, Shape, DOCUMENT, EVENT_STREAM, HOST_LABEL, IDEMPOTENCY_TOKEN,
-    PAYLOAD, STREAMING,
+    Kind, Operation, Service, Shape, DOCUMENT, EVENT_STREAM, HOST_LABEL, IDEMPOTENCY_TOKEN, PAYLOAD,
 };
 use crate::types::Body;
 use crate::value::Value;
 use serde_json::Value as Json;
 
-mod de;
-mod ser;
+// Shared with rest-json, whose body rules are the same.
+pub(crate) mod de;
+pub(crate) mod ser;
 #[cfg(test)]
 mod suite_tests;
 
@@ -228,7 +228,7 @@ pub fn parse_output(
     if let Some(body) = payload {
         if let Some(i) = members
             .iter()
-            .position(|m| m.has(PAYLOAD) && m.target.has(STREAMING))
+            .position(|m| m.has(PAYLOAD) && m.is_streaming())
         {
             let mut slots = empty_slots(members);
             slots[i] = Some(Value::Body(body));

@@ -5,8 +5,13 @@
 //! [`Response`] back into a `Value` or the parts of a service error. Nothing here does I/O, so
 //! every protocol is tested directly against AWS's protocol suites.
 
+pub mod cbor;
+mod checksum;
 pub mod json;
 pub mod query;
+pub mod rest;
+pub mod rest_json;
+pub mod rest_xml;
 mod token;
 pub mod xml;
 
@@ -99,10 +104,6 @@ pub struct ErrorParts {
     pub fault: Option<String>,
 }
 
-fn unsupported(protocol: Protocol) -> String {
-    format!("the {} protocol is not supported yet", protocol.as_str())
-}
-
 /// Serializes an operation's input for `protocol`.
 pub fn serialize(
     protocol: Protocol,
@@ -112,8 +113,10 @@ pub fn serialize(
 ) -> Result<Request, SerializeError> {
     match protocol {
         Protocol::Json => json::serialize(service, op, input),
+        Protocol::RestJson => rest_json::serialize(service, op, input),
+        Protocol::RestXml => rest_xml::serialize(service, op, input),
+        Protocol::SmithyRpcV2Cbor => cbor::serialize(service, op, input),
         Protocol::Query | Protocol::Ec2 => query::serialize(protocol, service, op, input),
-        other => Err(SerializeError(unsupported(other))),
     }
 }
 
@@ -127,10 +130,12 @@ pub fn parse_output(
 ) -> Result<Value, ParseError> {
     match protocol {
         Protocol::Json => json::parse_output(service, op, response, payload),
+        Protocol::RestJson => rest_json::parse_output(service, op, response, payload),
+        Protocol::RestXml => rest_xml::parse_output(service, op, response, payload),
+        Protocol::SmithyRpcV2Cbor => cbor::parse_output(service, op, response, payload),
         Protocol::Query | Protocol::Ec2 => {
             query::parse_output(protocol, service, op, response, payload)
         }
-        other => Err(ParseError(unsupported(other))),
     }
 }
 
@@ -144,11 +149,10 @@ pub fn parse_error(
 ) -> ErrorParts {
     match protocol {
         Protocol::Json => json::parse_error(service, op, response),
+        Protocol::RestJson => rest_json::parse_error(service, op, response),
+        Protocol::RestXml => rest_xml::parse_error(service, op, response),
+        Protocol::SmithyRpcV2Cbor => cbor::parse_error(service, op, response),
         Protocol::Query | Protocol::Ec2 => query::parse_error(protocol, service, op, response),
-        _ => ErrorParts {
-            code: response.status.to_string(),
-            ..ErrorParts::default()
-        },
     }
 }
 
@@ -161,9 +165,11 @@ pub fn parse_error_shape(
 ) -> Result<Value, ParseError> {
     match protocol {
         Protocol::Json => json::parse_error_shape(service, shape, response),
+        Protocol::RestJson => rest_json::parse_error_shape(service, shape, response),
+        Protocol::RestXml => rest_xml::parse_error_shape(service, shape, response),
+        Protocol::SmithyRpcV2Cbor => cbor::parse_error_shape(service, shape, response),
         Protocol::Query | Protocol::Ec2 => {
             query::parse_error_shape(protocol, service, shape, response)
         }
-        other => Err(ParseError(unsupported(other))),
     }
 }

@@ -9,9 +9,14 @@
 //! Nothing here panics on hostile input: malformed or truncated XML, wrong scalar types, numbers
 //! out of range and nesting deeper than [`MAX_DEPTH`] are all [`ParseError`]s naming the element
 //! path.
+//!
+//! [`write_document`] is the other direction, for rest-xml request bodies: botocore's
+//! `RestXMLSerializer` (member order, namespaces, attributes, flattening, ElementTree escaping).
 
-use super::ParseError;
-use crate::schema::{Kind, Member, Shape, FLATTENED, SHAPE_FLATTENED, XML_ATTRIBUTE};
+use super::{ParseError, SerializeError};
+use crate::schema::{
+    Kind, Member, Shape, TimestampFormat, XmlNamespace, FLATTENED, SHAPE_FLATTENED, XML_ATTRIBUTE,
+};
 use crate::types::{Blob, DateTime};
 use crate::value::Value;
 use base64::Engine as _;
@@ -402,8 +407,12 @@ fn decode_member<'a>(
     path: &mut Vec<&'a str>,
 ) -> Result<Option<Value>, ParseError> {
     use crate::schema::Location;
-    if !matches!(m.location, Location::Body) {
-        // Headers and status codes are the protocol's business, not the body's.
+    if matches!(
+        m.location,
+        Location::Header | Location::Headers | Location::StatusCode
+    ) {
+        // Headers and status codes are the protocol's business, not the body's; as in
+        // botocore's `KNOWN_LOCATIONS`, URI and query members are still read from the body.
         return Ok(None);
     }
     let key = member_key_name(m);
@@ -517,6 +526,283 @@ pub fn decode_base64(text: &str) -> Option<Blob> {
     );
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     LENIENT.decode(compact.as_bytes()).ok().map(Blob::from)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing (rest-xml request bodies), as botocore 1.44.5's `RestXMLSerializer` with ElementTree
+// ---------------------------------------------------------------------------------------------
+
+/// An element being built: botocore builds an ElementTree first too, because a flattened list
+/// adds its namespace to the parent element.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    attributes: Vec<(String, String)>,
+    text: Option<String>,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn new(name: &str) -> Node {
+        Node {
+            name: name.to_string(),
+            ..Node::default()
+        }
+    }
+
+    fn set_attribute(&mut self, name: String, value: String) {
+        match self.attributes.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = value,
+            None => self.attributes.push((name, value)),
+        }
+    }
+
+    fn add_namespace(&mut self, ns: Option<&XmlNamespace>) {
+        if let Some(ns) = ns {
+            let name = match ns.prefix {
+                Some(p) if !p.is_empty() => format!("xmlns:{p}"),
+                _ => "xmlns".to_string(),
+            };
+            self.set_attribute(name, ns.uri.to_string());
+        }
+    }
+
+    /// ElementTree's `tostring`: attributes in insertion order, `<a />` when empty.
+    fn render(&self, out: &mut String) {
+        out.push('<');
+        out.push_str(&self.name);
+        for (k, v) in &self.attributes {
+            out.push(' ');
+            out.push_str(k);
+            out.push_str("=\"");
+            escape_into(v, true, out);
+            out.push('"');
+        }
+        let text = self.text.as_deref().unwrap_or("");
+        if text.is_empty() && self.children.is_empty() {
+            out.push_str(" />");
+            return;
+        }
+        out.push('>');
+        escape_into(text, false, out);
+        for c in &self.children {
+            c.render(out);
+        }
+        out.push_str("</");
+        out.push_str(&self.name);
+        out.push('>');
+    }
+}
+
+/// ElementTree's escaping: `& < >` in text, plus `" \n \r \t` in attribute values.
+fn escape_into(s: &str, attribute: bool, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#09;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Writes `value` (of `shape`) as a document whose root element is `root_name`, with the
+/// namespace `root_ns` on it (the operation input's or payload member's `xmlNamespace`).
+/// Structure members are written in model order; unset members are skipped.
+pub fn write_document(
+    shape: &'static Shape,
+    value: &Value,
+    root_name: &str,
+    root_ns: Option<&XmlNamespace>,
+    timestamp_format: Option<TimestampFormat>,
+) -> Result<Vec<u8>, SerializeError> {
+    let mut pseudo = Node::default();
+    let mut path = vec![root_name.to_string()];
+    write_node(
+        &mut pseudo,
+        shape,
+        root_ns,
+        flattened_shape(shape),
+        timestamp_format,
+        value,
+        root_name,
+        &mut path,
+    )?;
+    let mut out = String::new();
+    if let Some(root) = pseudo.children.first() {
+        root.render(&mut out);
+    }
+    Ok(out.into_bytes())
+}
+
+fn flattened_shape(shape: &Shape) -> bool {
+    shape.has(SHAPE_FLATTENED)
+}
+
+fn write_err(path: &[String], msg: impl std::fmt::Display) -> SerializeError {
+    SerializeError(format!("{}: {msg}", path.join(".")))
+}
+
+/// Writes one value under `parent` as element `name` (botocore's `_serialize`). `ns` and
+/// `flattened` are the merged member/shape traits.
+#[allow(clippy::too_many_arguments)]
+fn write_node(
+    parent: &mut Node,
+    shape: &'static Shape,
+    ns: Option<&XmlNamespace>,
+    flattened: bool,
+    ts_format: Option<TimestampFormat>,
+    value: &Value,
+    name: &str,
+    path: &mut Vec<String>,
+) -> Result<(), SerializeError> {
+    if path.len() > MAX_DEPTH {
+        return Err(write_err(path, "nested too deeply"));
+    }
+    let mismatch = |path: &[String], v: &Value| {
+        write_err(
+            path,
+            format!(
+                "expected a value for shape {}, found {}",
+                shape.name,
+                v.type_name()
+            ),
+        )
+    };
+    match (&shape.kind, value) {
+        (Kind::Structure(members) | Kind::Union(members), Value::Struct(slots)) => {
+            let mut node = Node::new(name);
+            node.add_namespace(ns);
+            for (m, slot) in members.iter().zip(slots.iter()) {
+                let Some(v) = slot else { continue };
+                let member_name = m.location_name.unwrap_or(m.name);
+                path.push(m.name.to_string());
+                if m.has(XML_ATTRIBUTE) {
+                    let text = scalar_text(m.target, m.timestamp_format(), v)
+                        .ok_or_else(|| mismatch(path, v))?;
+                    node.set_attribute(member_name.to_string(), text);
+                } else {
+                    write_node(
+                        &mut node,
+                        m.target,
+                        m.xml_namespace.or(m.target.xml_namespace),
+                        is_flattened(m),
+                        m.timestamp_format(),
+                        v,
+                        member_name,
+                        path,
+                    )?;
+                }
+                path.pop();
+            }
+            parent.children.push(node);
+        }
+        (Kind::List(item), Value::List(items)) => {
+            let item_name = item.location_name.unwrap_or("member");
+            let item_ns = item.xml_namespace.or(item.target.xml_namespace);
+            let item_flat = is_flattened(item);
+            if flattened {
+                parent.add_namespace(ns);
+                for (i, v) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    let ts = item.timestamp_format();
+                    write_node(parent, item.target, item_ns, item_flat, ts, v, name, path)?;
+                    path.pop();
+                }
+            } else {
+                let mut node = Node::new(name);
+                node.add_namespace(ns);
+                for (i, v) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    let ts = item.timestamp_format();
+                    write_node(
+                        &mut node,
+                        item.target,
+                        item_ns,
+                        item_flat,
+                        ts,
+                        v,
+                        item_name,
+                        path,
+                    )?;
+                    path.pop();
+                }
+                parent.children.push(node);
+            }
+        }
+        (Kind::Map(key, val), Value::Map(entries)) => {
+            let key_name = key.location_name.unwrap_or("key");
+            let val_name = val.location_name.unwrap_or("value");
+            let key_ns = key.xml_namespace.or(key.target.xml_namespace);
+            let val_ns = val.xml_namespace.or(val.target.xml_namespace);
+            let mut wrapper = (!flattened).then(|| {
+                let mut n = Node::new(name);
+                n.add_namespace(ns);
+                n
+            });
+            for (k, v) in entries {
+                path.push(k.clone());
+                let mut entry = Node::new(if flattened { name } else { "entry" });
+                let key_value = Value::Str(k.clone());
+                write_node(
+                    &mut entry, key.target, key_ns, false, None, &key_value, key_name, path,
+                )?;
+                let ts = val.timestamp_format();
+                write_node(
+                    &mut entry,
+                    val.target,
+                    val_ns,
+                    is_flattened(val),
+                    ts,
+                    v,
+                    val_name,
+                    path,
+                )?;
+                path.pop();
+                match wrapper.as_mut() {
+                    Some(w) => w.children.push(entry),
+                    None => parent.children.push(entry),
+                }
+            }
+            if let Some(w) = wrapper {
+                parent.children.push(w);
+            }
+        }
+        (_, v) => {
+            let text = scalar_text(shape, ts_format, v).ok_or_else(|| mismatch(path, v))?;
+            let mut node = Node::new(name);
+            node.text = Some(text);
+            node.add_namespace(ns);
+            parent.children.push(node);
+        }
+    }
+    Ok(())
+}
+
+/// A scalar's text as botocore's rest-xml serializer writes it (`str()` of the value; booleans
+/// `true`/`false`, blobs base64, timestamps ISO 8601 by default, floats as Python prints them).
+fn scalar_text(
+    shape: &'static Shape,
+    ts_format: Option<TimestampFormat>,
+    value: &Value,
+) -> Option<String> {
+    Some(match (&shape.kind, value) {
+        (_, Value::Str(s)) if !matches!(shape.kind, Kind::Blob) => s.clone(),
+        (_, Value::Bool(b)) => if *b { "true" } else { "false" }.to_string(),
+        (_, Value::Int(i)) => i.to_string(),
+        (_, Value::Float(f)) => super::rest::python_float(*f),
+        (_, Value::Timestamp(t)) => {
+            super::rest::format_timestamp(t, ts_format.unwrap_or(TimestampFormat::Iso8601), false)
+        }
+        (Kind::Blob, Value::Str(s)) => base64::engine::general_purpose::STANDARD.encode(s),
+        (_, Value::Blob(b)) => base64::engine::general_purpose::STANDARD.encode(b.as_bytes()),
+        (_, Value::Body(b)) => base64::engine::general_purpose::STANDARD.encode(b.bytes()?),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

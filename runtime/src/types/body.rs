@@ -103,6 +103,12 @@ impl Body {
     }
 
     /// The whole body when it is in memory (and so can be signed and resent).
+    /// A copy of an in-memory body (cheap: the bytes are shared), so a retry can resend it;
+    /// `None` for a stream, which can only be sent once.
+    pub fn try_clone(&self) -> Option<Body> {
+        self.bytes().map(|b| Body(Inner::Bytes(b.clone())))
+    }
+
     pub fn bytes(&self) -> Option<&Bytes> {
         match &self.0 {
             Inner::Bytes(b) => Some(b),

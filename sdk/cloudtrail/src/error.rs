@@ -344,424 +344,422 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::AccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::AccountHasOngoingImportException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::AccountNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::AccountNotRegisteredException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::AccountRegisteredException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::CannotDelegateManagementAccountException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::ChannelArnInvalidException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::ChannelAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::ChannelExistsForEdsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::ChannelMaxLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::ChannelNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::CloudTrailArnInvalidException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::CloudTrailAccessNotEnabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
+                13 => {
                     Self::CloudTrailInvalidClientTokenIdException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                14usize => {
+                14 => {
                     Self::CloudWatchLogsDeliveryUnavailableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                15usize => {
+                15 => {
                     Self::ConcurrentModificationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                16usize => {
-                    Self::ConflictException(rboto::FromValue::from_value(value).ok()?)
-                }
-                17usize => {
+                16 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                17 => {
                     Self::DelegatedAdminAccountLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => {
+                18 => {
                     Self::EventDataStoreArnInvalidException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                19usize => {
+                19 => {
                     Self::EventDataStoreAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                20usize => {
+                20 => {
                     Self::EventDataStoreFederationEnabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                21usize => {
+                21 => {
                     Self::EventDataStoreHasOngoingImportException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                22usize => {
+                22 => {
                     Self::EventDataStoreMaxLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
+                23 => {
                     Self::EventDataStoreNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
+                24 => {
                     Self::EventDataStoreTerminationProtectedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                25usize => {
+                25 => {
                     Self::GenerateResponseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::ImportNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                27usize => {
+                27 => {
                     Self::InactiveEventDataStoreException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                28usize => {
+                28 => {
                     Self::InactiveQueryException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                29usize => {
+                29 => {
                     Self::InsightNotEnabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::InsufficientDependencyServiceAccessPermissionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                31usize => {
+                31 => {
                     Self::InsufficientEncryptionPolicyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                32usize => {
+                32 => {
                     Self::InsufficientIamAccessPermissionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                33usize => {
+                33 => {
                     Self::InsufficientS3BucketPolicyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                34usize => {
+                34 => {
                     Self::InsufficientSnsTopicPolicyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                35usize => {
+                35 => {
                     Self::InvalidCloudWatchLogsLogGroupArnException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                36usize => {
+                36 => {
                     Self::InvalidCloudWatchLogsRoleArnException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                37usize => {
+                37 => {
                     Self::InvalidDateRangeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                38usize => {
+                38 => {
                     Self::InvalidEventCategoryException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                39usize => {
+                39 => {
                     Self::InvalidEventDataStoreCategoryException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                40usize => {
+                40 => {
                     Self::InvalidEventDataStoreStatusException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                41usize => {
+                41 => {
                     Self::InvalidEventSelectorsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                42usize => {
+                42 => {
                     Self::InvalidHomeRegionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                43usize => {
+                43 => {
                     Self::InvalidImportSourceException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                44usize => {
+                44 => {
                     Self::InvalidInsightSelectorsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                45usize => {
+                45 => {
                     Self::InvalidKmsKeyIdException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                46usize => {
+                46 => {
                     Self::InvalidLookupAttributesException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                47usize => {
+                47 => {
                     Self::InvalidMaxResultsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                48usize => {
+                48 => {
                     Self::InvalidNextTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                49usize => {
+                49 => {
                     Self::InvalidParameterCombinationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                50usize => {
+                50 => {
                     Self::InvalidParameterException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                51usize => {
+                51 => {
                     Self::InvalidQueryStatementException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                52usize => {
+                52 => {
                     Self::InvalidQueryStatusException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                53usize => {
+                53 => {
                     Self::InvalidS3BucketNameException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                54usize => {
+                54 => {
                     Self::InvalidS3PrefixException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                55usize => {
+                55 => {
                     Self::InvalidSnsTopicNameException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                56usize => {
+                56 => {
                     Self::InvalidSourceException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                57usize => {
+                57 => {
                     Self::InvalidTagParameterException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                58usize => {
+                58 => {
                     Self::InvalidTimeRangeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                59usize => {
+                59 => {
                     Self::InvalidTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                60usize => {
+                60 => {
                     Self::InvalidTrailNameException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                61usize => Self::KmsException(rboto::FromValue::from_value(value).ok()?),
-                62usize => {
+                61 => Self::KmsException(rboto::FromValue::from_value(value).ok()?),
+                62 => {
                     Self::KmsKeyDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                63usize => {
+                63 => {
                     Self::KmsKeyNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                64usize => {
+                64 => {
                     Self::MaxConcurrentQueriesException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                65usize => {
+                65 => {
                     Self::MaximumNumberOfTrailsExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                66usize => {
+                66 => {
                     Self::NoManagementAccountSlrExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                67usize => {
+                67 => {
                     Self::NotOrganizationManagementAccountException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                68usize => {
+                68 => {
                     Self::NotOrganizationMasterAccountException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                69usize => {
+                69 => {
                     Self::OperationNotPermittedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                70usize => {
+                70 => {
                     Self::OrganizationNotInAllFeaturesModeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                71usize => {
+                71 => {
                     Self::OrganizationsNotInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                72usize => {
+                72 => {
                     Self::QueryIdNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                73usize => {
+                73 => {
                     Self::ResourceArnNotValidException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                74usize => {
+                74 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                75usize => {
+                75 => {
                     Self::ResourcePolicyNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                76usize => {
+                76 => {
                     Self::ResourcePolicyNotValidException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                77usize => {
+                77 => {
                     Self::ResourceTypeNotSupportedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                78usize => {
+                78 => {
                     Self::S3BucketDoesNotExistException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                79usize => {
+                79 => {
                     Self::ServiceQuotaExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                80usize => {
+                80 => {
                     Self::TagsLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                81usize => {
+                81 => {
                     Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
                 }
-                82usize => {
+                82 => {
                     Self::TrailAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                83usize => {
+                83 => {
                     Self::TrailNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                84usize => {
+                84 => {
                     Self::TrailNotProvidedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                85usize => {
+                85 => {
                     Self::UnsupportedOperationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

@@ -75,83 +75,71 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::ConcurrentModificationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
-                    Self::ConflictException(rboto::FromValue::from_value(value).ok()?)
-                }
-                2usize => {
+                1 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                2 => {
                     Self::DashboardInvalidInputError(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::DashboardNotFoundError(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::InternalServiceFault(rboto::FromValue::from_value(value).ok()?)
                 }
-                5usize => {
-                    Self::InvalidFormatFault(rboto::FromValue::from_value(value).ok()?)
-                }
-                6usize => {
-                    Self::InvalidNextToken(rboto::FromValue::from_value(value).ok()?)
-                }
-                7usize => {
+                5 => Self::InvalidFormatFault(rboto::FromValue::from_value(value).ok()?),
+                6 => Self::InvalidNextToken(rboto::FromValue::from_value(value).ok()?),
+                7 => {
                     Self::InvalidParameterCombinationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::InvalidParameterValueException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::KmsAccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::KmsKeyDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::KmsKeyNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::LimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
-                    Self::LimitExceededFault(rboto::FromValue::from_value(value).ok()?)
-                }
-                14usize => {
+                13 => Self::LimitExceededFault(rboto::FromValue::from_value(value).ok()?),
+                14 => {
                     Self::MissingRequiredParameterException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                15usize => {
-                    Self::ResourceConflict(rboto::FromValue::from_value(value).ok()?)
-                }
-                16usize => {
-                    Self::ResourceNotFound(rboto::FromValue::from_value(value).ok()?)
-                }
-                17usize => {
+                15 => Self::ResourceConflict(rboto::FromValue::from_value(value).ok()?),
+                16 => Self::ResourceNotFound(rboto::FromValue::from_value(value).ok()?),
+                17 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => {
+                18 => {
                     Self::ValidationException(rboto::FromValue::from_value(value).ok()?)
                 }
                 _ => return None,

@@ -498,11 +498,11 @@ pub static ENTITY_METRIC_DATA_LIST: Shape = Shape::list(
     "EntityMetricDataList",
     &Member::item(&ENTITY_METRIC_DATA),
 );
-pub static EVALUATION_CRITERIA: Shape = Shape::structure(
+pub static EVALUATION_CRITERIA: Shape = Shape::union(
     "EvaluationCriteria",
     &[Member::new("PromQLCriteria", &ALARM_PROM_QL_CRITERIA)],
 );
-pub static EVALUATION_WINDOW: Shape = Shape::structure(
+pub static EVALUATION_WINDOW: Shape = Shape::union(
     "EvaluationWindow",
     &[
         Member::new("WallClockWindow", &WALL_CLOCK_WINDOW),

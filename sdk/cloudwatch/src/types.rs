@@ -1265,29 +1265,31 @@ impl rboto::IntoValue for EntityMetricData {
     }
 }
 /// The evaluation criteria for an alarm. This is a union type that currently supports `PromQLCriteria`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EvaluationCriteria {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EvaluationCriteria {
     /// The PromQL criteria for the alarm evaluation.
-    pub prom_ql_criteria: Option<AlarmPromQlCriteria>,
-}
-impl EvaluationCriteria {
-    /// Sets `PromQLCriteria`.
-    pub fn prom_ql_criteria(mut self, v: AlarmPromQlCriteria) -> Self {
-        self.prom_ql_criteria = Some(v);
-        self
-    }
+    PromQlCriteria(AlarmPromQlCriteria),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for EvaluationCriteria {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.prom_ql_criteria)])
+        match self {
+            Self::PromQlCriteria(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
+        }
     }
 }
 impl rboto::FromValue for EvaluationCriteria {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EvaluationCriteria")?;
-        Ok(Self {
-            prom_ql_criteria: m.take(0)?,
-        })
+        Ok(
+            match rv::Members::of(v, "EvaluationCriteria")?.take_union() {
+                Some((0, v)) => Self::PromQlCriteria(rboto::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1334,39 +1336,35 @@ impl rv::StringEnum for EvaluationState {
 }
 rboto::enum_value!(str EvaluationState);
 /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, `SlidingWindow` or `WallClockWindow`. If you don't set `EvaluationWindow`, the alarm uses a `SlidingWindow` by default.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EvaluationWindow {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EvaluationWindow {
     /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week.
-    pub wall_clock_window: Option<WallClockWindow>,
+    WallClockWindow(WallClockWindow),
     /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
-    pub sliding_window: Option<SlidingWindow>,
-}
-impl EvaluationWindow {
-    /// Sets `WallClockWindow`.
-    pub fn wall_clock_window(mut self, v: WallClockWindow) -> Self {
-        self.wall_clock_window = Some(v);
-        self
-    }
-    /// Sets `SlidingWindow`.
-    pub fn sliding_window(mut self, v: SlidingWindow) -> Self {
-        self.sliding_window = Some(v);
-        self
-    }
+    SlidingWindow(SlidingWindow),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for EvaluationWindow {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.wall_clock_window), rv::opt(self.sliding_window)],
-        )
+        match self {
+            Self::WallClockWindow(v) => rv::union(2, 0, rboto::IntoValue::into_value(v)),
+            Self::SlidingWindow(v) => rv::union(2, 1, rboto::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(2, 2, rboto::Value::Bool(false)),
+        }
     }
 }
 impl rboto::FromValue for EvaluationWindow {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "EvaluationWindow")?;
-        Ok(Self {
-            wall_clock_window: m.take(0)?,
-            sliding_window: m.take(1)?,
-        })
+        Ok(
+            match rv::Members::of(v, "EvaluationWindow")?.take_union() {
+                Some((0, v)) => Self::WallClockWindow(rboto::FromValue::from_value(v)?),
+                Some((1, v)) => Self::SlidingWindow(rboto::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -132,162 +132,162 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::BackupInUseException(rboto::FromValue::from_value(value).ok()?)
                 }
-                1usize => {
+                1 => {
                     Self::BackupNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::ConditionalCheckFailedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::ContinuousBackupsUnavailableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::DuplicateItemException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::ExportConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::ExportNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::GlobalTableAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::GlobalTableNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::IdempotentParameterMismatchException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::ImportConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::ImportNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::IndexNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
+                13 => {
                     Self::InternalServerError(rboto::FromValue::from_value(value).ok()?)
                 }
-                14usize => {
+                14 => {
                     Self::InvalidExportTimeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                15usize => {
+                15 => {
                     Self::InvalidRestoreTimeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                16usize => {
+                16 => {
                     Self::ItemCollectionSizeLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                17usize => {
+                17 => {
                     Self::LimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => {
+                18 => {
                     Self::PointInTimeRecoveryUnavailableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                19usize => {
+                19 => {
                     Self::PolicyNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                20usize => {
+                20 => {
                     Self::ProvisionedThroughputExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                21usize => {
+                21 => {
                     Self::ReplicaAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                22usize => {
+                22 => {
                     Self::ReplicaNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
+                23 => {
                     Self::ReplicatedWriteConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
+                24 => {
                     Self::RequestLimitExceeded(rboto::FromValue::from_value(value).ok()?)
                 }
-                25usize => {
+                25 => {
                     Self::ResourceInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                27usize => {
+                27 => {
                     Self::TableAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                28usize => {
+                28 => {
                     Self::TableInUseException(rboto::FromValue::from_value(value).ok()?)
                 }
-                29usize => {
+                29 => {
                     Self::TableNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
                 }
-                31usize => {
+                31 => {
                     Self::TransactionCanceledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                32usize => {
+                32 => {
                     Self::TransactionConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                33usize => {
+                33 => {
                     Self::TransactionInProgressException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

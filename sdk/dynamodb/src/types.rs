@@ -4827,6 +4827,47 @@ impl rboto::FromValue for KinesisDataStreamDestination {
         })
     }
 }
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KinesisStreamingDestinationInput {
+    /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
+    pub table_name: Option<String>,
+    /// The ARN for a Kinesis data stream.
+    pub stream_arn: Option<String>,
+    /// The source for the Kinesis streaming information that is being enabled.
+    pub enable_kinesis_streaming_configuration: Option<
+        EnableKinesisStreamingConfiguration,
+    >,
+}
+impl KinesisStreamingDestinationInput {
+    /// Sets `TableName`.
+    pub fn table_name(mut self, v: impl Into<String>) -> Self {
+        self.table_name = Some(v.into());
+        self
+    }
+    /// Sets `StreamArn`.
+    pub fn stream_arn(mut self, v: impl Into<String>) -> Self {
+        self.stream_arn = Some(v.into());
+        self
+    }
+    /// Sets `EnableKinesisStreamingConfiguration`.
+    pub fn enable_kinesis_streaming_configuration(
+        mut self,
+        v: EnableKinesisStreamingConfiguration,
+    ) -> Self {
+        self.enable_kinesis_streaming_configuration = Some(v);
+        self
+    }
+}
+impl rboto::IntoValue for KinesisStreamingDestinationInput {
+    fn into_value(self) -> rboto::Value {
+        rboto::Value::Struct(
+            vec![
+                rv::opt(self.table_name), rv::opt(self.stream_arn), rv::opt(self
+                .enable_kinesis_streaming_configuration)
+            ],
+        )
+    }
+}
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalSecondaryIndex {

@@ -148,192 +148,192 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::AccountNotManagementOrDelegatedAdministratorException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::CallerIsNotManagementAccountException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::ConcurrentModificationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::CredentialReportExpiredException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::CredentialReportNotPresentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::CredentialReportNotReadyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::DeleteConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::DuplicateCertificateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::DuplicateSshPublicKeyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::EntityAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::EntityTemporarilyUnmodifiableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::FeatureDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::FeatureEnabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
+                13 => {
                     Self::InvalidAuthenticationCodeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                14usize => {
+                14 => {
                     Self::InvalidCertificateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                15usize => {
+                15 => {
                     Self::InvalidInputException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                16usize => {
+                16 => {
                     Self::InvalidPublicKeyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                17usize => {
+                17 => {
                     Self::InvalidUserTypeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => {
+                18 => {
                     Self::KeyPairMismatchException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                19usize => {
+                19 => {
                     Self::LimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                20usize => {
+                20 => {
                     Self::MalformedCertificateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                21usize => {
+                21 => {
                     Self::MalformedPolicyDocumentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                22usize => {
+                22 => {
                     Self::NameConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
+                23 => {
                     Self::NoSuchEntityException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
+                24 => {
                     Self::OpenIdIdpCommunicationErrorException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                25usize => {
+                25 => {
                     Self::OrganizationNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::OrganizationNotInAllFeaturesModeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                27usize => {
+                27 => {
                     Self::PasswordPolicyViolationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                28usize => {
+                28 => {
                     Self::PolicyEvaluationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                29usize => {
+                29 => {
                     Self::PolicyNotAttachableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::ReportGenerationLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                31usize => {
+                31 => {
                     Self::RoleModifiedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                32usize => {
+                32 => {
                     Self::RoleTemplateDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                33usize => {
+                33 => {
                     Self::ServiceAccessNotEnabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                34usize => {
+                34 => {
                     Self::ServiceFailureException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                35usize => {
+                35 => {
                     Self::ServiceNotSupportedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                36usize => {
+                36 => {
                     Self::UnmodifiableEntityException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                37usize => {
+                37 => {
                     Self::UnrecognizedPublicKeyEncodingException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

@@ -1976,7 +1976,7 @@ pub static POLICY_GROUP_LIST_TYPE: Shape = Shape::list(
     "PolicyGroupListType",
     &Member::item(&POLICY_GROUP),
 );
-pub static POLICY_IDENTIFIER: Shape = Shape::structure(
+pub static POLICY_IDENTIFIER: Shape = Shape::union(
     "PolicyIdentifier",
     &[
         Member::new("PolicyType", &p::STRING),

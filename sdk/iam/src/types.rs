@@ -2063,40 +2063,29 @@ impl rboto::FromValue for PolicyGroup {
     }
 }
 /// Identifies one or more policies as a union type. Specify exactly one of `PolicyType`, `PolicyArn`, or `InlinePolicyIdentifier` to identify policies by their type, by Amazon Resource Name (ARN), or by the name of an inline policy and the entity it is attached to.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PolicyIdentifier {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PolicyIdentifier {
     /// The policy type to identify. All policies of the specified type are matched.
-    pub policy_type: Option<PolicyIdentifierPolicyType>,
+    PolicyType(PolicyIdentifierPolicyType),
     /// The Amazon Resource Name (ARN) of an Amazon Web Services managed policy or a customer managed policy that is attached to an IAM user, group, or role. Wildcard characters are supported in the resource name portion of the ARN to match multiple managed policies: use at most one `*` (matches any sequence of characters, including none), and any number of `?` (each matches exactly one character).
-    pub policy_arn: Option<String>,
+    PolicyArn(String),
     /// An inline policy identifier consisting of a policy name and the entity it is attached to. Wildcard characters (`*` and `?`) in the entity name can match multiple entities.
-    pub inline_policy_identifier: Option<InlinePolicyIdentifierType>,
-}
-impl PolicyIdentifier {
-    /// Sets `PolicyType`.
-    pub fn policy_type(mut self, v: impl Into<PolicyIdentifierPolicyType>) -> Self {
-        self.policy_type = Some(v.into());
-        self
-    }
-    /// Sets `PolicyArn`.
-    pub fn policy_arn(mut self, v: impl Into<String>) -> Self {
-        self.policy_arn = Some(v.into());
-        self
-    }
-    /// Sets `InlinePolicyIdentifier`.
-    pub fn inline_policy_identifier(mut self, v: InlinePolicyIdentifierType) -> Self {
-        self.inline_policy_identifier = Some(v);
-        self
-    }
+    InlinePolicyIdentifier(InlinePolicyIdentifierType),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for PolicyIdentifier {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![
-                rv::opt(self.policy_type), rv::opt(self.policy_arn), rv::opt(self
-                .inline_policy_identifier)
-            ],
-        )
+        match self {
+            Self::PolicyType(v) => rv::union(3, 0, rboto::IntoValue::into_value(v)),
+            Self::PolicyArn(v) => rv::union(3, 1, rboto::IntoValue::into_value(v)),
+            Self::InlinePolicyIdentifier(v) => {
+                rv::union(3, 2, rboto::IntoValue::into_value(v))
+            }
+            Self::Unknown => rv::union(3, 3, rboto::Value::Bool(false)),
+        }
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

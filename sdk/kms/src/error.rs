@@ -198,228 +198,222 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::AlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::CloudHsmClusterInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::CloudHsmClusterInvalidConfigurationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::CloudHsmClusterNotActiveException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::CloudHsmClusterNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::CloudHsmClusterNotRelatedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
-                    Self::ConflictException(rboto::FromValue::from_value(value).ok()?)
-                }
-                7usize => {
+                6 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                7 => {
                     Self::CustomKeyStoreHasCmKsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::CustomKeyStoreInvalidStateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::CustomKeyStoreNameInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::CustomKeyStoreNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::DependencyTimeoutException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
-                    Self::DisabledException(rboto::FromValue::from_value(value).ok()?)
-                }
-                13usize => {
+                12 => Self::DisabledException(rboto::FromValue::from_value(value).ok()?),
+                13 => {
                     Self::DryRunOperationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                14usize => {
+                14 => {
                     Self::ExpiredImportTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                15usize => {
+                15 => {
                     Self::IncorrectKeyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                16usize => {
+                16 => {
                     Self::IncorrectKeyMaterialException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                17usize => {
+                17 => {
                     Self::IncorrectTrustAnchorException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => {
+                18 => {
                     Self::InvalidAliasNameException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                19usize => {
+                19 => {
                     Self::InvalidArnException(rboto::FromValue::from_value(value).ok()?)
                 }
-                20usize => {
+                20 => {
                     Self::InvalidCiphertextException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                21usize => {
+                21 => {
                     Self::InvalidGrantIdException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                22usize => {
+                22 => {
                     Self::InvalidGrantTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
+                23 => {
                     Self::InvalidImportTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
+                24 => {
                     Self::InvalidKeyUsageException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                25usize => {
+                25 => {
                     Self::InvalidMarkerException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::KmsInternalException(rboto::FromValue::from_value(value).ok()?)
                 }
-                27usize => {
+                27 => {
                     Self::KmsInvalidMacException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                28usize => {
+                28 => {
                     Self::KmsInvalidSignatureException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                29usize => {
+                29 => {
                     Self::KmsInvalidStateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::KeyUnavailableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                31usize => {
+                31 => {
                     Self::LimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                32usize => {
+                32 => {
                     Self::MalformedPolicyDocumentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                33usize => {
-                    Self::NotFoundException(rboto::FromValue::from_value(value).ok()?)
-                }
-                34usize => Self::TagException(rboto::FromValue::from_value(value).ok()?),
-                35usize => {
+                33 => Self::NotFoundException(rboto::FromValue::from_value(value).ok()?),
+                34 => Self::TagException(rboto::FromValue::from_value(value).ok()?),
+                35 => {
                     Self::UnsupportedOperationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                36usize => {
+                36 => {
                     Self::XksKeyAlreadyInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                37usize => {
+                37 => {
                     Self::XksKeyInvalidConfigurationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                38usize => {
+                38 => {
                     Self::XksKeyNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                39usize => {
+                39 => {
                     Self::XksProxyIncorrectAuthenticationCredentialException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                40usize => {
+                40 => {
                     Self::XksProxyInvalidConfigurationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                41usize => {
+                41 => {
                     Self::XksProxyInvalidResponseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                42usize => {
+                42 => {
                     Self::XksProxyUriEndpointInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                43usize => {
+                43 => {
                     Self::XksProxyUriInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                44usize => {
+                44 => {
                     Self::XksProxyUriUnreachableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                45usize => {
+                45 => {
                     Self::XksProxyVpcEndpointServiceInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                46usize => {
+                46 => {
                     Self::XksProxyVpcEndpointServiceInvalidConfigurationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                47usize => {
+                47 => {
                     Self::XksProxyVpcEndpointServiceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

@@ -216,280 +216,274 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::AliasLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::CallbackTimeoutException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::CapacityProviderLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::CodeArtifactUserDeletedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::CodeArtifactUserFailedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::CodeArtifactUserPendingException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::CodeSigningConfigNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::CodeStorageExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::CodeVerificationFailedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::DurableExecutionAlreadyStartedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::Ec2AccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::Ec2ThrottledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::Ec2UnexpectedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
-                    Self::EfsioException(rboto::FromValue::from_value(value).ok()?)
-                }
-                14usize => {
+                13 => Self::EfsioException(rboto::FromValue::from_value(value).ok()?),
+                14 => {
                     Self::EfsMountConnectivityException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                15usize => {
+                15 => {
                     Self::EfsMountFailureException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                16usize => {
+                16 => {
                     Self::EfsMountTimeoutException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                17usize => {
+                17 => {
                     Self::EniLimitReachedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => {
+                18 => {
                     Self::EniNotReadyException(rboto::FromValue::from_value(value).ok()?)
                 }
-                19usize => {
+                19 => {
                     Self::FunctionVersionsPerCapacityProviderLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                20usize => {
+                20 => {
                     Self::InvalidCodeSignatureException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                21usize => {
+                21 => {
                     Self::InvalidParameterValueException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                22usize => {
+                22 => {
                     Self::InvalidRequestContentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
+                23 => {
                     Self::InvalidRuntimeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
+                24 => {
                     Self::InvalidSecurityGroupIdException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                25usize => {
+                25 => {
                     Self::InvalidSubnetIdException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::InvalidZipFileException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                27usize => {
+                27 => {
                     Self::KmsAccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                28usize => {
+                28 => {
                     Self::KmsDisabledException(rboto::FromValue::from_value(value).ok()?)
                 }
-                29usize => {
+                29 => {
                     Self::KmsInvalidStateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::KmsNotFoundException(rboto::FromValue::from_value(value).ok()?)
                 }
-                31usize => {
+                31 => {
                     Self::ModeNotSupportedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                32usize => {
+                32 => {
                     Self::NoPublishedVersionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                33usize => {
+                33 => {
                     Self::PolicyLengthExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                34usize => {
+                34 => {
                     Self::PreconditionFailedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                35usize => {
+                35 => {
                     Self::ProvisionedConcurrencyConfigNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                36usize => {
+                36 => {
                     Self::PublicPolicyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                37usize => {
+                37 => {
                     Self::RecursiveInvocationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                38usize => {
+                38 => {
                     Self::RequestTooLargeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                39usize => {
+                39 => {
                     Self::ResourceConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                40usize => {
+                40 => {
                     Self::ResourceInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                41usize => {
+                41 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                42usize => {
+                42 => {
                     Self::ResourceNotReadyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                43usize => {
+                43 => {
                     Self::RuntimeAliasDeletedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                44usize => {
+                44 => {
                     Self::RuntimeVersionDeletedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                45usize => {
+                45 => {
                     Self::S3FilesMountConnectivityException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                46usize => {
+                46 => {
                     Self::S3FilesMountFailureException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                47usize => {
+                47 => {
                     Self::S3FilesMountTimeoutException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                48usize => {
+                48 => {
                     Self::SerializedRequestEntityTooLargeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                49usize => {
-                    Self::ServiceException(rboto::FromValue::from_value(value).ok()?)
-                }
-                50usize => {
+                49 => Self::ServiceException(rboto::FromValue::from_value(value).ok()?),
+                50 => {
                     Self::ServiceQuotaExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                51usize => {
-                    Self::SnapStartException(rboto::FromValue::from_value(value).ok()?)
-                }
-                52usize => {
+                51 => Self::SnapStartException(rboto::FromValue::from_value(value).ok()?),
+                52 => {
                     Self::SnapStartNotReadyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                53usize => {
+                53 => {
                     Self::SnapStartRegenerationFailureException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                54usize => {
+                54 => {
                     Self::SnapStartTimeoutException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                55usize => {
+                55 => {
                     Self::SubnetIpAddressLimitReachedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                56usize => {
+                56 => {
                     Self::TooManyRequestsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                57usize => {
+                57 => {
                     Self::UnsupportedMediaTypeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

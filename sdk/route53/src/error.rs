@@ -249,289 +249,257 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::CidrBlockInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::CidrCollectionAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::CidrCollectionInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::CidrCollectionVersionMismatchException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::ConcurrentModification(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::ConflictingDomainExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
-                    Self::ConflictingTypes(rboto::FromValue::from_value(value).ok()?)
-                }
-                7usize => Self::DnssecNotFound(rboto::FromValue::from_value(value).ok()?),
-                8usize => {
+                6 => Self::ConflictingTypes(rboto::FromValue::from_value(value).ok()?),
+                7 => Self::DnssecNotFound(rboto::FromValue::from_value(value).ok()?),
+                8 => {
                     Self::DelegationSetAlreadyCreated(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::DelegationSetAlreadyReusable(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
-                    Self::DelegationSetInUse(rboto::FromValue::from_value(value).ok()?)
-                }
-                11usize => {
+                10 => Self::DelegationSetInUse(rboto::FromValue::from_value(value).ok()?),
+                11 => {
                     Self::DelegationSetNotAvailable(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::DelegationSetNotReusable(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
+                13 => {
                     Self::HealthCheckAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                14usize => {
-                    Self::HealthCheckInUse(rboto::FromValue::from_value(value).ok()?)
-                }
-                15usize => {
+                14 => Self::HealthCheckInUse(rboto::FromValue::from_value(value).ok()?),
+                15 => {
                     Self::HealthCheckVersionMismatch(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                16usize => {
+                16 => {
                     Self::HostedZoneAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                17usize => {
-                    Self::HostedZoneNotEmpty(rboto::FromValue::from_value(value).ok()?)
-                }
-                18usize => {
-                    Self::HostedZoneNotFound(rboto::FromValue::from_value(value).ok()?)
-                }
-                19usize => {
+                17 => Self::HostedZoneNotEmpty(rboto::FromValue::from_value(value).ok()?),
+                18 => Self::HostedZoneNotFound(rboto::FromValue::from_value(value).ok()?),
+                19 => {
                     Self::HostedZoneNotPrivate(rboto::FromValue::from_value(value).ok()?)
                 }
-                20usize => {
+                20 => {
                     Self::HostedZonePartiallyDelegated(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                21usize => {
+                21 => {
                     Self::IncompatibleVersion(rboto::FromValue::from_value(value).ok()?)
                 }
-                22usize => {
+                22 => {
                     Self::InsufficientCloudWatchLogsResourcePolicy(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
-                    Self::InvalidArgument(rboto::FromValue::from_value(value).ok()?)
-                }
-                24usize => {
-                    Self::InvalidChangeBatch(rboto::FromValue::from_value(value).ok()?)
-                }
-                25usize => {
-                    Self::InvalidDomainName(rboto::FromValue::from_value(value).ok()?)
-                }
-                26usize => Self::InvalidInput(rboto::FromValue::from_value(value).ok()?),
-                27usize => Self::InvalidKmsArn(rboto::FromValue::from_value(value).ok()?),
-                28usize => {
+                23 => Self::InvalidArgument(rboto::FromValue::from_value(value).ok()?),
+                24 => Self::InvalidChangeBatch(rboto::FromValue::from_value(value).ok()?),
+                25 => Self::InvalidDomainName(rboto::FromValue::from_value(value).ok()?),
+                26 => Self::InvalidInput(rboto::FromValue::from_value(value).ok()?),
+                27 => Self::InvalidKmsArn(rboto::FromValue::from_value(value).ok()?),
+                28 => {
                     Self::InvalidKeySigningKeyName(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                29usize => {
+                29 => {
                     Self::InvalidKeySigningKeyStatus(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::InvalidPaginationToken(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                31usize => {
+                31 => {
                     Self::InvalidResourceRecordSetProtectionBatch(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                32usize => {
+                32 => {
                     Self::InvalidSigningStatus(rboto::FromValue::from_value(value).ok()?)
                 }
-                33usize => {
+                33 => {
                     Self::InvalidTrafficPolicyDocument(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                34usize => Self::InvalidVpcId(rboto::FromValue::from_value(value).ok()?),
-                35usize => {
+                34 => Self::InvalidVpcId(rboto::FromValue::from_value(value).ok()?),
+                35 => {
                     Self::KeySigningKeyAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                36usize => {
+                36 => {
                     Self::KeySigningKeyInParentDsRecord(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                37usize => {
-                    Self::KeySigningKeyInUse(rboto::FromValue::from_value(value).ok()?)
-                }
-                38usize => {
+                37 => Self::KeySigningKeyInUse(rboto::FromValue::from_value(value).ok()?),
+                38 => {
                     Self::KeySigningKeyWithActiveStatusNotFound(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                39usize => {
-                    Self::LastVpcAssociation(rboto::FromValue::from_value(value).ok()?)
-                }
-                40usize => {
-                    Self::LimitsExceeded(rboto::FromValue::from_value(value).ok()?)
-                }
-                41usize => Self::NoSuchChange(rboto::FromValue::from_value(value).ok()?),
-                42usize => {
+                39 => Self::LastVpcAssociation(rboto::FromValue::from_value(value).ok()?),
+                40 => Self::LimitsExceeded(rboto::FromValue::from_value(value).ok()?),
+                41 => Self::NoSuchChange(rboto::FromValue::from_value(value).ok()?),
+                42 => {
                     Self::NoSuchCidrCollectionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                43usize => {
+                43 => {
                     Self::NoSuchCidrLocationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                44usize => {
+                44 => {
                     Self::NoSuchCloudWatchLogsLogGroup(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                45usize => {
+                45 => {
                     Self::NoSuchDelegationSet(rboto::FromValue::from_value(value).ok()?)
                 }
-                46usize => {
-                    Self::NoSuchGeoLocation(rboto::FromValue::from_value(value).ok()?)
-                }
-                47usize => {
-                    Self::NoSuchHealthCheck(rboto::FromValue::from_value(value).ok()?)
-                }
-                48usize => {
-                    Self::NoSuchHostedZone(rboto::FromValue::from_value(value).ok()?)
-                }
-                49usize => {
+                46 => Self::NoSuchGeoLocation(rboto::FromValue::from_value(value).ok()?),
+                47 => Self::NoSuchHealthCheck(rboto::FromValue::from_value(value).ok()?),
+                48 => Self::NoSuchHostedZone(rboto::FromValue::from_value(value).ok()?),
+                49 => {
                     Self::NoSuchKeySigningKey(rboto::FromValue::from_value(value).ok()?)
                 }
-                50usize => {
+                50 => {
                     Self::NoSuchQueryLoggingConfig(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                51usize => {
+                51 => {
                     Self::NoSuchTrafficPolicy(rboto::FromValue::from_value(value).ok()?)
                 }
-                52usize => {
+                52 => {
                     Self::NoSuchTrafficPolicyInstance(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                53usize => {
+                53 => {
                     Self::NotAuthorizedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                54usize => {
+                54 => {
                     Self::PriorRequestNotComplete(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                55usize => {
+                55 => {
                     Self::ProtectionAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                56usize => {
+                56 => {
                     Self::PublicZoneVpcAssociation(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                57usize => {
+                57 => {
                     Self::QueryLoggingConfigAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                58usize => {
+                58 => {
                     Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
                 }
-                59usize => {
+                59 => {
                     Self::TooManyHealthChecks(rboto::FromValue::from_value(value).ok()?)
                 }
-                60usize => {
-                    Self::TooManyHostedZones(rboto::FromValue::from_value(value).ok()?)
-                }
-                61usize => {
+                60 => Self::TooManyHostedZones(rboto::FromValue::from_value(value).ok()?),
+                61 => {
                     Self::TooManyKeySigningKeys(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                62usize => {
+                62 => {
                     Self::TooManyTrafficPolicies(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                63usize => {
+                63 => {
                     Self::TooManyTrafficPolicyInstances(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                64usize => {
+                64 => {
                     Self::TooManyTrafficPolicyVersionsForCurrentPolicy(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                65usize => {
+                65 => {
                     Self::TooManyVpcAssociationAuthorizations(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                66usize => {
+                66 => {
                     Self::TrafficPolicyAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                67usize => {
-                    Self::TrafficPolicyInUse(rboto::FromValue::from_value(value).ok()?)
-                }
-                68usize => {
+                67 => Self::TrafficPolicyInUse(rboto::FromValue::from_value(value).ok()?),
+                68 => {
                     Self::TrafficPolicyInstanceAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                69usize => {
+                69 => {
                     Self::VpcAssociationAuthorizationNotFound(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                70usize => {
+                70 => {
                     Self::VpcAssociationNotFound(
                         rboto::FromValue::from_value(value).ok()?,
                     )

@@ -41,15 +41,22 @@ pub static ALIAS_TARGET: Shape = Shape::structure(
     ],
 );
 pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE_REQUEST: Shape = Shape::structure(
-    "AssociateVPCWithHostedZoneRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("VPC", &VPC).with(s::REQUIRED),
-        Member::new("Comment", &p::STRING),
-    ],
-);
+        "AssociateVPCWithHostedZoneRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("VPC", &VPC).with(s::REQUIRED),
+            Member::new("Comment", &p::STRING),
+        ],
+    )
+    .named("AssociateVPCWithHostedZoneRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE_RESPONSE: Shape = Shape::structure(
     "AssociateVPCWithHostedZoneResponse",
     &[Member::new("ChangeInfo", &CHANGE_INFO).with(s::REQUIRED)],
@@ -69,15 +76,22 @@ pub static CHANGE_BATCH: Shape = Shape::structure(
     ],
 );
 pub static CHANGE_CIDR_COLLECTION_REQUEST: Shape = Shape::structure(
-    "ChangeCidrCollectionRequest",
-    &[
-        Member::new("Id", &p::STRING)
-            .at(Location::Uri, "CidrCollectionId")
-            .with(s::REQUIRED),
-        Member::new("CollectionVersion", &p::LONG),
-        Member::new("Changes", &CIDR_COLLECTION_CHANGES).with(s::REQUIRED),
-    ],
-);
+        "ChangeCidrCollectionRequest",
+        &[
+            Member::new("Id", &p::STRING)
+                .at(Location::Uri, "CidrCollectionId")
+                .with(s::REQUIRED),
+            Member::new("CollectionVersion", &p::LONG),
+            Member::new("Changes", &CIDR_COLLECTION_CHANGES).with(s::REQUIRED),
+        ],
+    )
+    .named("ChangeCidrCollectionRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CHANGE_CIDR_COLLECTION_RESPONSE: Shape = Shape::structure(
     "ChangeCidrCollectionResponse",
     &[Member::new("Id", &p::STRING).with(s::REQUIRED)],
@@ -92,31 +106,45 @@ pub static CHANGE_INFO: Shape = Shape::structure(
     ],
 );
 pub static CHANGE_RESOURCE_RECORD_SETS_REQUEST: Shape = Shape::structure(
-    "ChangeResourceRecordSetsRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("ChangeBatch", &CHANGE_BATCH).with(s::REQUIRED),
-    ],
-);
+        "ChangeResourceRecordSetsRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("ChangeBatch", &CHANGE_BATCH).with(s::REQUIRED),
+        ],
+    )
+    .named("ChangeResourceRecordSetsRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CHANGE_RESOURCE_RECORD_SETS_RESPONSE: Shape = Shape::structure(
     "ChangeResourceRecordSetsResponse",
     &[Member::new("ChangeInfo", &CHANGE_INFO).with(s::REQUIRED)],
 );
 pub static CHANGE_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape::structure(
-    "ChangeTagsForResourceRequest",
-    &[
-        Member::new("ResourceType", &p::STRING)
-            .at(Location::Uri, "ResourceType")
-            .with(s::REQUIRED),
-        Member::new("ResourceId", &p::STRING)
-            .at(Location::Uri, "ResourceId")
-            .with(s::REQUIRED),
-        Member::new("AddTags", &TAG_LIST),
-        Member::new("RemoveTagKeys", &TAG_KEY_LIST),
-    ],
-);
+        "ChangeTagsForResourceRequest",
+        &[
+            Member::new("ResourceType", &p::STRING)
+                .at(Location::Uri, "ResourceType")
+                .with(s::REQUIRED),
+            Member::new("ResourceId", &p::STRING)
+                .at(Location::Uri, "ResourceId")
+                .with(s::REQUIRED),
+            Member::new("AddTags", &TAG_LIST),
+            Member::new("RemoveTagKeys", &TAG_KEY_LIST),
+        ],
+    )
+    .named("ChangeTagsForResourceRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CHANGE_TAGS_FOR_RESOURCE_RESPONSE: Shape = Shape::structure(
     "ChangeTagsForResourceResponse",
     &[],
@@ -242,12 +270,19 @@ pub static COORDINATES: Shape = Shape::structure(
     ],
 );
 pub static CREATE_CIDR_COLLECTION_REQUEST: Shape = Shape::structure(
-    "CreateCidrCollectionRequest",
-    &[
-        Member::new("Name", &p::STRING).with(s::REQUIRED),
-        Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
-    ],
-);
+        "CreateCidrCollectionRequest",
+        &[
+            Member::new("Name", &p::STRING).with(s::REQUIRED),
+            Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
+        ],
+    )
+    .named("CreateCidrCollectionRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_CIDR_COLLECTION_RESPONSE: Shape = Shape::structure(
     "CreateCidrCollectionResponse",
     &[
@@ -256,12 +291,19 @@ pub static CREATE_CIDR_COLLECTION_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_HEALTH_CHECK_REQUEST: Shape = Shape::structure(
-    "CreateHealthCheckRequest",
-    &[
-        Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
-        Member::new("HealthCheckConfig", &HEALTH_CHECK_CONFIG).with(s::REQUIRED),
-    ],
-);
+        "CreateHealthCheckRequest",
+        &[
+            Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
+            Member::new("HealthCheckConfig", &HEALTH_CHECK_CONFIG).with(s::REQUIRED),
+        ],
+    )
+    .named("CreateHealthCheckRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_HEALTH_CHECK_RESPONSE: Shape = Shape::structure(
     "CreateHealthCheckResponse",
     &[
@@ -272,15 +314,22 @@ pub static CREATE_HEALTH_CHECK_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_HOSTED_ZONE_REQUEST: Shape = Shape::structure(
-    "CreateHostedZoneRequest",
-    &[
-        Member::new("Name", &p::STRING).with(s::REQUIRED),
-        Member::new("VPC", &VPC),
-        Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
-        Member::new("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
-        Member::new("DelegationSetId", &p::STRING),
-    ],
-);
+        "CreateHostedZoneRequest",
+        &[
+            Member::new("Name", &p::STRING).with(s::REQUIRED),
+            Member::new("VPC", &VPC),
+            Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
+            Member::new("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
+            Member::new("DelegationSetId", &p::STRING),
+        ],
+    )
+    .named("CreateHostedZoneRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_HOSTED_ZONE_RESPONSE: Shape = Shape::structure(
     "CreateHostedZoneResponse",
     &[
@@ -294,15 +343,22 @@ pub static CREATE_HOSTED_ZONE_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_KEY_SIGNING_KEY_REQUEST: Shape = Shape::structure(
-    "CreateKeySigningKeyRequest",
-    &[
-        Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
-        Member::new("HostedZoneId", &p::STRING).with(s::REQUIRED),
-        Member::new("KeyManagementServiceArn", &p::STRING).with(s::REQUIRED),
-        Member::new("Name", &p::STRING).with(s::REQUIRED),
-        Member::new("Status", &p::STRING).with(s::REQUIRED),
-    ],
-);
+        "CreateKeySigningKeyRequest",
+        &[
+            Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
+            Member::new("HostedZoneId", &p::STRING).with(s::REQUIRED),
+            Member::new("KeyManagementServiceArn", &p::STRING).with(s::REQUIRED),
+            Member::new("Name", &p::STRING).with(s::REQUIRED),
+            Member::new("Status", &p::STRING).with(s::REQUIRED),
+        ],
+    )
+    .named("CreateKeySigningKeyRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_KEY_SIGNING_KEY_RESPONSE: Shape = Shape::structure(
     "CreateKeySigningKeyResponse",
     &[
@@ -314,12 +370,19 @@ pub static CREATE_KEY_SIGNING_KEY_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_QUERY_LOGGING_CONFIG_REQUEST: Shape = Shape::structure(
-    "CreateQueryLoggingConfigRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING).with(s::REQUIRED),
-        Member::new("CloudWatchLogsLogGroupArn", &p::STRING).with(s::REQUIRED),
-    ],
-);
+        "CreateQueryLoggingConfigRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING).with(s::REQUIRED),
+            Member::new("CloudWatchLogsLogGroupArn", &p::STRING).with(s::REQUIRED),
+        ],
+    )
+    .named("CreateQueryLoggingConfigRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_QUERY_LOGGING_CONFIG_RESPONSE: Shape = Shape::structure(
     "CreateQueryLoggingConfigResponse",
     &[
@@ -330,26 +393,40 @@ pub static CREATE_QUERY_LOGGING_CONFIG_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: Shape = Shape::structure(
-    "CreateResourceRecordSetProtectionsRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("Protections", &RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH)
-            .with(s::REQUIRED),
-    ],
-);
+        "CreateResourceRecordSetProtectionsRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("Protections", &RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH)
+                .with(s::REQUIRED),
+        ],
+    )
+    .named("CreateResourceRecordSetProtectionsRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: Shape = Shape::structure(
     "CreateResourceRecordSetProtectionsResponse",
     &[],
 );
 pub static CREATE_REUSABLE_DELEGATION_SET_REQUEST: Shape = Shape::structure(
-    "CreateReusableDelegationSetRequest",
-    &[
-        Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
-        Member::new("HostedZoneId", &p::STRING),
-    ],
-);
+        "CreateReusableDelegationSetRequest",
+        &[
+            Member::new("CallerReference", &p::STRING).with(s::REQUIRED),
+            Member::new("HostedZoneId", &p::STRING),
+        ],
+    )
+    .named("CreateReusableDelegationSetRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_REUSABLE_DELEGATION_SET_RESPONSE: Shape = Shape::structure(
     "CreateReusableDelegationSetResponse",
     &[
@@ -360,15 +437,22 @@ pub static CREATE_REUSABLE_DELEGATION_SET_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST: Shape = Shape::structure(
-    "CreateTrafficPolicyInstanceRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING).with(s::REQUIRED),
-        Member::new("Name", &p::STRING).with(s::REQUIRED),
-        Member::new("TTL", &p::LONG).with(s::REQUIRED),
-        Member::new("TrafficPolicyId", &p::STRING).with(s::REQUIRED),
-        Member::new("TrafficPolicyVersion", &p::INTEGER).with(s::REQUIRED),
-    ],
-);
+        "CreateTrafficPolicyInstanceRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING).with(s::REQUIRED),
+            Member::new("Name", &p::STRING).with(s::REQUIRED),
+            Member::new("TTL", &p::LONG).with(s::REQUIRED),
+            Member::new("TrafficPolicyId", &p::STRING).with(s::REQUIRED),
+            Member::new("TrafficPolicyVersion", &p::INTEGER).with(s::REQUIRED),
+        ],
+    )
+    .named("CreateTrafficPolicyInstanceRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_TRAFFIC_POLICY_INSTANCE_RESPONSE: Shape = Shape::structure(
     "CreateTrafficPolicyInstanceResponse",
     &[
@@ -379,13 +463,20 @@ pub static CREATE_TRAFFIC_POLICY_INSTANCE_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_TRAFFIC_POLICY_REQUEST: Shape = Shape::structure(
-    "CreateTrafficPolicyRequest",
-    &[
-        Member::new("Name", &p::STRING).with(s::REQUIRED),
-        Member::new("Document", &p::STRING).with(s::REQUIRED),
-        Member::new("Comment", &p::STRING),
-    ],
-);
+        "CreateTrafficPolicyRequest",
+        &[
+            Member::new("Name", &p::STRING).with(s::REQUIRED),
+            Member::new("Document", &p::STRING).with(s::REQUIRED),
+            Member::new("Comment", &p::STRING),
+        ],
+    )
+    .named("CreateTrafficPolicyRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_TRAFFIC_POLICY_RESPONSE: Shape = Shape::structure(
     "CreateTrafficPolicyResponse",
     &[
@@ -396,13 +487,20 @@ pub static CREATE_TRAFFIC_POLICY_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_TRAFFIC_POLICY_VERSION_REQUEST: Shape = Shape::structure(
-    "CreateTrafficPolicyVersionRequest",
-    &[
-        Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
-        Member::new("Document", &p::STRING).with(s::REQUIRED),
-        Member::new("Comment", &p::STRING),
-    ],
-);
+        "CreateTrafficPolicyVersionRequest",
+        &[
+            Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
+            Member::new("Document", &p::STRING).with(s::REQUIRED),
+            Member::new("Comment", &p::STRING),
+        ],
+    )
+    .named("CreateTrafficPolicyVersionRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_TRAFFIC_POLICY_VERSION_RESPONSE: Shape = Shape::structure(
     "CreateTrafficPolicyVersionResponse",
     &[
@@ -413,14 +511,21 @@ pub static CREATE_TRAFFIC_POLICY_VERSION_RESPONSE: Shape = Shape::structure(
     ],
 );
 pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: Shape = Shape::structure(
-    "CreateVPCAssociationAuthorizationRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("VPC", &VPC).with(s::REQUIRED),
-    ],
-);
+        "CreateVPCAssociationAuthorizationRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("VPC", &VPC).with(s::REQUIRED),
+        ],
+    )
+    .named("CreateVPCAssociationAuthorizationRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE: Shape = Shape::structure(
     "CreateVPCAssociationAuthorizationResponse",
     &[
@@ -548,15 +653,22 @@ pub static DELETE_QUERY_LOGGING_CONFIG_RESPONSE: Shape = Shape::structure(
     &[],
 );
 pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: Shape = Shape::structure(
-    "DeleteResourceRecordSetProtectionsRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("Protections", &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH)
-            .with(s::REQUIRED),
-    ],
-);
+        "DeleteResourceRecordSetProtectionsRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("Protections", &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH)
+                .with(s::REQUIRED),
+        ],
+    )
+    .named("DeleteResourceRecordSetProtectionsRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: Shape = Shape::structure(
     "DeleteResourceRecordSetProtectionsResponse",
     &[],
@@ -591,14 +703,21 @@ pub static DELETE_TRAFFIC_POLICY_RESPONSE: Shape = Shape::structure(
     &[],
 );
 pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: Shape = Shape::structure(
-    "DeleteVPCAssociationAuthorizationRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("VPC", &VPC).with(s::REQUIRED),
-    ],
-);
+        "DeleteVPCAssociationAuthorizationRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("VPC", &VPC).with(s::REQUIRED),
+        ],
+    )
+    .named("DeleteVPCAssociationAuthorizationRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE: Shape = Shape::structure(
     "DeleteVPCAssociationAuthorizationResponse",
     &[],
@@ -623,15 +742,22 @@ pub static DISABLE_HOSTED_ZONE_DNSSEC_RESPONSE: Shape = Shape::structure(
     &[Member::new("ChangeInfo", &CHANGE_INFO).with(s::REQUIRED)],
 );
 pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST: Shape = Shape::structure(
-    "DisassociateVPCFromHostedZoneRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("VPC", &VPC).with(s::REQUIRED),
-        Member::new("Comment", &p::STRING),
-    ],
-);
+        "DisassociateVPCFromHostedZoneRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("VPC", &VPC).with(s::REQUIRED),
+            Member::new("Comment", &p::STRING),
+        ],
+    )
+    .named("DisassociateVPCFromHostedZoneRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE_RESPONSE: Shape = Shape::structure(
     "DisassociateVPCFromHostedZoneResponse",
     &[Member::new("ChangeInfo", &CHANGE_INFO).with(s::REQUIRED)],
@@ -1406,14 +1532,21 @@ pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: Shape = Shape::structure(
     &[Member::new("ResourceTagSet", &RESOURCE_TAG_SET).with(s::REQUIRED)],
 );
 pub static LIST_TAGS_FOR_RESOURCES_REQUEST: Shape = Shape::structure(
-    "ListTagsForResourcesRequest",
-    &[
-        Member::new("ResourceType", &p::STRING)
-            .at(Location::Uri, "ResourceType")
-            .with(s::REQUIRED),
-        Member::new("ResourceIds", &TAG_RESOURCE_ID_LIST).with(s::REQUIRED),
-    ],
-);
+        "ListTagsForResourcesRequest",
+        &[
+            Member::new("ResourceType", &p::STRING)
+                .at(Location::Uri, "ResourceType")
+                .with(s::REQUIRED),
+            Member::new("ResourceIds", &TAG_RESOURCE_ID_LIST).with(s::REQUIRED),
+        ],
+    )
+    .named("ListTagsForResourcesRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static LIST_TAGS_FOR_RESOURCES_RESPONSE: Shape = Shape::structure(
     "ListTagsForResourcesResponse",
     &[Member::new("ResourceTagSets", &RESOURCE_TAG_SET_LIST).with(s::REQUIRED)],
@@ -1917,80 +2050,115 @@ pub static TRAFFIC_POLICY_SUMMARY: Shape = Shape::structure(
     ],
 );
 pub static UPDATE_HEALTH_CHECK_REQUEST: Shape = Shape::structure(
-    "UpdateHealthCheckRequest",
-    &[
-        Member::new("HealthCheckId", &p::STRING)
-            .at(Location::Uri, "HealthCheckId")
-            .with(s::REQUIRED),
-        Member::new("HealthCheckVersion", &p::LONG),
-        Member::new("IPAddress", &p::STRING),
-        Member::new("Port", &p::INTEGER),
-        Member::new("ResourcePath", &p::STRING),
-        Member::new("FullyQualifiedDomainName", &p::STRING),
-        Member::new("SearchString", &p::STRING),
-        Member::new("FailureThreshold", &p::INTEGER),
-        Member::new("Inverted", &p::BOOLEAN),
-        Member::new("Disabled", &p::BOOLEAN),
-        Member::new("HealthThreshold", &p::INTEGER),
-        Member::new("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST),
-        Member::new("EnableSNI", &p::BOOLEAN),
-        Member::new("Regions", &HEALTH_CHECK_REGION_LIST),
-        Member::new("AlarmIdentifier", &ALARM_IDENTIFIER),
-        Member::new("InsufficientDataHealthStatus", &p::STRING),
-        Member::new("ResetElements", &RESETTABLE_ELEMENT_NAME_LIST),
-    ],
-);
+        "UpdateHealthCheckRequest",
+        &[
+            Member::new("HealthCheckId", &p::STRING)
+                .at(Location::Uri, "HealthCheckId")
+                .with(s::REQUIRED),
+            Member::new("HealthCheckVersion", &p::LONG),
+            Member::new("IPAddress", &p::STRING),
+            Member::new("Port", &p::INTEGER),
+            Member::new("ResourcePath", &p::STRING),
+            Member::new("FullyQualifiedDomainName", &p::STRING),
+            Member::new("SearchString", &p::STRING),
+            Member::new("FailureThreshold", &p::INTEGER),
+            Member::new("Inverted", &p::BOOLEAN),
+            Member::new("Disabled", &p::BOOLEAN),
+            Member::new("HealthThreshold", &p::INTEGER),
+            Member::new("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST),
+            Member::new("EnableSNI", &p::BOOLEAN),
+            Member::new("Regions", &HEALTH_CHECK_REGION_LIST),
+            Member::new("AlarmIdentifier", &ALARM_IDENTIFIER),
+            Member::new("InsufficientDataHealthStatus", &p::STRING),
+            Member::new("ResetElements", &RESETTABLE_ELEMENT_NAME_LIST),
+        ],
+    )
+    .named("UpdateHealthCheckRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static UPDATE_HEALTH_CHECK_RESPONSE: Shape = Shape::structure(
     "UpdateHealthCheckResponse",
     &[Member::new("HealthCheck", &HEALTH_CHECK).with(s::REQUIRED)],
 );
 pub static UPDATE_HOSTED_ZONE_COMMENT_REQUEST: Shape = Shape::structure(
-    "UpdateHostedZoneCommentRequest",
-    &[
-        Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
-        Member::new("Comment", &p::STRING),
-    ],
-);
+        "UpdateHostedZoneCommentRequest",
+        &[
+            Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
+            Member::new("Comment", &p::STRING),
+        ],
+    )
+    .named("UpdateHostedZoneCommentRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static UPDATE_HOSTED_ZONE_COMMENT_RESPONSE: Shape = Shape::structure(
     "UpdateHostedZoneCommentResponse",
     &[Member::new("HostedZone", &HOSTED_ZONE).with(s::REQUIRED)],
 );
 pub static UPDATE_HOSTED_ZONE_FEATURES_REQUEST: Shape = Shape::structure(
-    "UpdateHostedZoneFeaturesRequest",
-    &[
-        Member::new("HostedZoneId", &p::STRING)
-            .at(Location::Uri, "Id")
-            .with(s::REQUIRED),
-        Member::new("EnableAcceleratedRecovery", &p::BOOLEAN),
-    ],
-);
+        "UpdateHostedZoneFeaturesRequest",
+        &[
+            Member::new("HostedZoneId", &p::STRING)
+                .at(Location::Uri, "Id")
+                .with(s::REQUIRED),
+            Member::new("EnableAcceleratedRecovery", &p::BOOLEAN),
+        ],
+    )
+    .named("UpdateHostedZoneFeaturesRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static UPDATE_HOSTED_ZONE_FEATURES_RESPONSE: Shape = Shape::structure(
     "UpdateHostedZoneFeaturesResponse",
     &[],
 );
 pub static UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST: Shape = Shape::structure(
-    "UpdateTrafficPolicyCommentRequest",
-    &[
-        Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
-        Member::new("Version", &p::INTEGER)
-            .at(Location::Uri, "Version")
-            .with(s::REQUIRED),
-        Member::new("Comment", &p::STRING).with(s::REQUIRED),
-    ],
-);
+        "UpdateTrafficPolicyCommentRequest",
+        &[
+            Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
+            Member::new("Version", &p::INTEGER)
+                .at(Location::Uri, "Version")
+                .with(s::REQUIRED),
+            Member::new("Comment", &p::STRING).with(s::REQUIRED),
+        ],
+    )
+    .named("UpdateTrafficPolicyCommentRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static UPDATE_TRAFFIC_POLICY_COMMENT_RESPONSE: Shape = Shape::structure(
     "UpdateTrafficPolicyCommentResponse",
     &[Member::new("TrafficPolicy", &TRAFFIC_POLICY).with(s::REQUIRED)],
 );
 pub static UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST: Shape = Shape::structure(
-    "UpdateTrafficPolicyInstanceRequest",
-    &[
-        Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
-        Member::new("TTL", &p::LONG).with(s::REQUIRED),
-        Member::new("TrafficPolicyId", &p::STRING).with(s::REQUIRED),
-        Member::new("TrafficPolicyVersion", &p::INTEGER).with(s::REQUIRED),
-    ],
-);
+        "UpdateTrafficPolicyInstanceRequest",
+        &[
+            Member::new("Id", &p::STRING).at(Location::Uri, "Id").with(s::REQUIRED),
+            Member::new("TTL", &p::LONG).with(s::REQUIRED),
+            Member::new("TrafficPolicyId", &p::STRING).with(s::REQUIRED),
+            Member::new("TrafficPolicyVersion", &p::INTEGER).with(s::REQUIRED),
+        ],
+    )
+    .named("UpdateTrafficPolicyInstanceRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "https://route53.amazonaws.com/doc/2013-04-01/",
+        },
+    );
 pub static UPDATE_TRAFFIC_POLICY_INSTANCE_RESPONSE: Shape = Shape::structure(
     "UpdateTrafficPolicyInstanceResponse",
     &[Member::new("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE).with(s::REQUIRED)],

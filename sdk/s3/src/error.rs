@@ -76,68 +76,58 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => Self::AccessDenied(rboto::FromValue::from_value(value).ok()?),
-                1usize => {
+                0 => Self::AccessDenied(rboto::FromValue::from_value(value).ok()?),
+                1 => {
                     Self::AnnotationLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::AnnotationNameTooLong(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
-                    Self::BucketAlreadyExists(rboto::FromValue::from_value(value).ok()?)
-                }
-                4usize => {
+                3 => Self::BucketAlreadyExists(rboto::FromValue::from_value(value).ok()?),
+                4 => {
                     Self::BucketAlreadyOwnedByYou(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::EncryptionTypeMismatch(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::IdempotencyParameterMismatch(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::InvalidAnnotationName(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
-                    Self::InvalidObjectState(rboto::FromValue::from_value(value).ok()?)
-                }
-                9usize => Self::InvalidPrefix(rboto::FromValue::from_value(value).ok()?),
-                10usize => {
-                    Self::InvalidRequest(rboto::FromValue::from_value(value).ok()?)
-                }
-                11usize => {
-                    Self::InvalidWriteOffset(rboto::FromValue::from_value(value).ok()?)
-                }
-                12usize => {
-                    Self::NoSuchAnnotation(rboto::FromValue::from_value(value).ok()?)
-                }
-                13usize => Self::NoSuchBucket(rboto::FromValue::from_value(value).ok()?),
-                14usize => Self::NoSuchKey(rboto::FromValue::from_value(value).ok()?),
-                15usize => Self::NoSuchUpload(rboto::FromValue::from_value(value).ok()?),
-                16usize => {
+                8 => Self::InvalidObjectState(rboto::FromValue::from_value(value).ok()?),
+                9 => Self::InvalidPrefix(rboto::FromValue::from_value(value).ok()?),
+                10 => Self::InvalidRequest(rboto::FromValue::from_value(value).ok()?),
+                11 => Self::InvalidWriteOffset(rboto::FromValue::from_value(value).ok()?),
+                12 => Self::NoSuchAnnotation(rboto::FromValue::from_value(value).ok()?),
+                13 => Self::NoSuchBucket(rboto::FromValue::from_value(value).ok()?),
+                14 => Self::NoSuchKey(rboto::FromValue::from_value(value).ok()?),
+                15 => Self::NoSuchUpload(rboto::FromValue::from_value(value).ok()?),
+                16 => {
                     Self::ObjectAlreadyInActiveTierError(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                17usize => {
+                17 => {
                     Self::ObjectNotInActiveTierError(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => Self::TooManyParts(rboto::FromValue::from_value(value).ok()?),
-                19usize => {
+                18 => Self::TooManyParts(rboto::FromValue::from_value(value).ok()?),
+                19 => {
                     Self::UnsupportedMediaType(rboto::FromValue::from_value(value).ok()?)
                 }
                 _ => return None,

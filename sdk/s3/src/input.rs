@@ -3636,55 +3636,6 @@ impl<C> rboto::IntoValue for GetBucketMetricsConfigurationRequest<C> {
     }
 }
 #[derive(Clone, PartialEq)]
-pub struct GetBucketNotificationConfigurationRequest<C = ()> {
-    /// The name of the bucket for which to get the notification configuration.
-    pub bucket: Option<String>,
-    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
-    pub expected_bucket_owner: Option<String>,
-    #[doc(hidden)]
-    pub _client: C,
-}
-impl Default for GetBucketNotificationConfigurationRequest {
-    fn default() -> Self {
-        Self::with_client(())
-    }
-}
-impl<C> GetBucketNotificationConfigurationRequest<C> {
-    #[doc(hidden)]
-    pub fn with_client(client: C) -> Self {
-        Self {
-            bucket: None,
-            expected_bucket_owner: None,
-            _client: client,
-        }
-    }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, v: impl Into<String>) -> Self {
-        self.bucket = Some(v.into());
-        self
-    }
-    /// Sets `ExpectedBucketOwner`.
-    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
-        self.expected_bucket_owner = Some(v.into());
-        self
-    }
-}
-impl<C> ::std::fmt::Debug for GetBucketNotificationConfigurationRequest<C> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetBucketNotificationConfigurationRequest")
-            .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .finish()
-    }
-}
-impl<C> rboto::IntoValue for GetBucketNotificationConfigurationRequest<C> {
-    fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
-        )
-    }
-}
-#[derive(Clone, PartialEq)]
 pub struct GetBucketOwnershipControlsRequest<C = ()> {
     /// The name of the Amazon S3 bucket whose `OwnershipControls` you want to retrieve.
     pub bucket: Option<String>,
@@ -8286,7 +8237,6 @@ impl<C> rboto::IntoValue for PutObjectAclRequest<C> {
         )
     }
 }
-#[derive(Clone, PartialEq)]
 pub struct PutObjectAnnotationRequest<C = ()> {
     /// The name of the bucket that contains the object.
     pub bucket: Option<String>,
@@ -8297,7 +8247,7 @@ pub struct PutObjectAnnotationRequest<C = ()> {
     /// The name of the annotation.
     pub annotation_name: Option<String>,
     /// The annotation payload. Must be between 1 byte and 1 MiB in size, and must be valid UTF-8 encoded text. If the payload contains invalid UTF-8 bytes, the request fails with HTTP 415 (Unsupported Media Type). To store binary data, encode the payload using Base64 before uploading.
-    pub annotation_payload: Option<rboto::Blob>,
+    pub annotation_payload: Option<rboto::Body>,
     /// If specified, the operation only succeeds if the object's ETag matches the provided value.
     pub object_if_match: Option<String>,
     /// The checksum algorithm to use. Supported values: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `SHA512`, `MD5`, `XXHASH64`, `XXHASH3`, `XXHASH128`.
@@ -8383,7 +8333,7 @@ impl<C> PutObjectAnnotationRequest<C> {
         self
     }
     /// Sets `AnnotationPayload`.
-    pub fn annotation_payload(mut self, v: impl Into<rboto::Blob>) -> Self {
+    pub fn annotation_payload(mut self, v: impl Into<rboto::Body>) -> Self {
         self.annotation_payload = Some(v.into());
         self
     }
@@ -8712,12 +8662,11 @@ impl<C> rboto::IntoValue for PutObjectLockConfigurationRequest<C> {
         )
     }
 }
-#[derive(Clone, PartialEq)]
 pub struct PutObjectRequest<C = ()> {
     /// The canned ACL to apply to the object. For more information, see [Canned ACL](https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#CannedACL) in the *Amazon S3 User Guide*.
     pub acl: Option<ObjectCannedAcl>,
     /// Object data.
-    pub body: Option<rboto::Blob>,
+    pub body: Option<rboto::Body>,
     /// The bucket name to which the PUT action was initiated.
     pub bucket: Option<String>,
     /// Can be used to specify caching behavior along the request/reply chain. For more information, see [http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html#sec14.9](http://www.w3.org/Protocols/rfc2616/rfc2616-sec14.html#sec14.9).
@@ -8881,7 +8830,7 @@ impl<C> PutObjectRequest<C> {
         self
     }
     /// Sets `Body`.
-    pub fn body(mut self, v: impl Into<rboto::Blob>) -> Self {
+    pub fn body(mut self, v: impl Into<rboto::Body>) -> Self {
         self.body = Some(v.into());
         self
     }
@@ -10525,10 +10474,9 @@ impl<C> rboto::IntoValue for UploadPartCopyRequest<C> {
         )
     }
 }
-#[derive(Clone, PartialEq)]
 pub struct UploadPartRequest<C = ()> {
     /// Object data.
-    pub body: Option<rboto::Blob>,
+    pub body: Option<rboto::Body>,
     /// The name of the bucket to which the multipart upload was initiated.
     pub bucket: Option<String>,
     /// Size of the body in bytes. This parameter is useful when the size of the body cannot be determined automatically.
@@ -10611,7 +10559,7 @@ impl<C> UploadPartRequest<C> {
         }
     }
     /// Sets `Body`.
-    pub fn body(mut self, v: impl Into<rboto::Blob>) -> Self {
+    pub fn body(mut self, v: impl Into<rboto::Body>) -> Self {
         self.body = Some(v.into());
         self
     }
@@ -10774,14 +10722,13 @@ impl<C> rboto::IntoValue for UploadPartRequest<C> {
         )
     }
 }
-#[derive(Clone, PartialEq)]
 pub struct WriteGetObjectResponseRequest<C = ()> {
     /// Route prefix to the HTTP URL generated.
     pub request_route: Option<String>,
     /// A single use encrypted token that maps `WriteGetObjectResponse` to the end user `GetObject` request.
     pub request_token: Option<String>,
     /// The object data.
-    pub body: Option<rboto::Blob>,
+    pub body: Option<rboto::Body>,
     /// The integer status code for an HTTP response of a corresponding `GetObject` request. The following is a list of status codes.
     pub status_code: Option<i32>,
     /// A string that uniquely identifies an error condition. Returned in the \<Code\> tag of the error XML response for a corresponding `GetObject` call. Cannot be used with a successful `StatusCode` header or when the transformed object is provided in the body. All error codes from S3 are sentence-cased. The regular expression (regex) value is `"^[A-Z][a-zA-Z]+$"`.
@@ -10939,7 +10886,7 @@ impl<C> WriteGetObjectResponseRequest<C> {
         self
     }
     /// Sets `Body`.
-    pub fn body(mut self, v: impl Into<rboto::Blob>) -> Self {
+    pub fn body(mut self, v: impl Into<rboto::Body>) -> Self {
         self.body = Some(v.into());
         self
     }

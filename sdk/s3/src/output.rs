@@ -706,10 +706,10 @@ impl rboto::FromValue for GetObjectAclOutput {
         })
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct GetObjectAnnotationOutput {
     /// The annotation payload.
-    pub annotation_payload: Option<rboto::Blob>,
+    pub annotation_payload: Option<rboto::Body>,
     /// The version ID of the object that the annotation is attached to.
     pub object_version_id: Option<String>,
     /// The date and time the annotation was last modified.
@@ -832,10 +832,10 @@ impl rboto::FromValue for GetObjectLockConfigurationOutput {
         })
     }
 }
-#[derive(Clone, Default, PartialEq)]
+#[derive(Default)]
 pub struct GetObjectOutput {
     /// Object data.
-    pub body: Option<rboto::Blob>,
+    pub body: Option<rboto::Body>,
     /// Indicates whether the object retrieved was (true) or was not (false) a Delete Marker. If false, this response header does not appear in the response.
     pub delete_marker: Option<bool>,
     /// Indicates that a range of bytes was specified in the request.
@@ -1064,10 +1064,10 @@ impl rboto::FromValue for GetObjectTaggingOutput {
         })
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct GetObjectTorrentOutput {
     /// A Bencoded dictionary as defined by the BitTorrent specification
-    pub body: Option<rboto::Blob>,
+    pub body: Option<rboto::Body>,
     pub request_charged: Option<RequestCharged>,
 }
 impl rboto::FromValue for GetObjectTorrentOutput {

@@ -1712,7 +1712,7 @@ pub static GET_OBJECT_ACL_REQUEST: Shape = Shape::structure(
 pub static GET_OBJECT_ANNOTATION_OUTPUT: Shape = Shape::structure(
     "GetObjectAnnotationOutput",
     &[
-        Member::new("AnnotationPayload", &p::BLOB).with(s::PAYLOAD),
+        Member::new("AnnotationPayload", &p::BLOB).with(s::PAYLOAD | s::STREAMING),
         Member::new("ObjectVersionId", &p::STRING)
             .at(Location::Header, "x-amz-object-version-id"),
         Member::new("LastModified", &p::TIMESTAMP).at(Location::Header, "Last-Modified"),
@@ -1869,7 +1869,7 @@ pub static GET_OBJECT_LOCK_CONFIGURATION_REQUEST: Shape = Shape::structure(
 pub static GET_OBJECT_OUTPUT: Shape = Shape::structure(
     "GetObjectOutput",
     &[
-        Member::new("Body", &p::BLOB).with(s::PAYLOAD),
+        Member::new("Body", &p::BLOB).with(s::PAYLOAD | s::STREAMING),
         Member::new("DeleteMarker", &p::BOOLEAN)
             .at(Location::Header, "x-amz-delete-marker"),
         Member::new("AcceptRanges", &p::STRING).at(Location::Header, "accept-ranges"),
@@ -2043,7 +2043,7 @@ pub static GET_OBJECT_TAGGING_REQUEST: Shape = Shape::structure(
 pub static GET_OBJECT_TORRENT_OUTPUT: Shape = Shape::structure(
     "GetObjectTorrentOutput",
     &[
-        Member::new("Body", &p::BLOB).with(s::PAYLOAD),
+        Member::new("Body", &p::BLOB).with(s::PAYLOAD | s::STREAMING),
         Member::new("RequestCharged", &p::STRING)
             .at(Location::Header, "x-amz-request-charged"),
     ],
@@ -3107,7 +3107,7 @@ pub static OBJECT_ATTRIBUTES_LIST: Shape = Shape::list(
     "ObjectAttributesList",
     &Member::item(&p::STRING),
 );
-pub static OBJECT_ENCRYPTION: Shape = Shape::structure(
+pub static OBJECT_ENCRYPTION: Shape = Shape::union(
     "ObjectEncryption",
     &[Member::new("SSEKMS", &SSEKMS_ENCRYPTION).named("SSE-KMS")],
 );
@@ -3874,7 +3874,8 @@ pub static PUT_OBJECT_ANNOTATION_REQUEST: Shape = Shape::structure(
         Member::new("AnnotationName", &p::STRING)
             .at(Location::Querystring, "annotationName")
             .with(s::REQUIRED),
-        Member::new("AnnotationPayload", &p::BLOB).with(s::REQUIRED | s::PAYLOAD),
+        Member::new("AnnotationPayload", &p::BLOB)
+            .with(s::REQUIRED | s::PAYLOAD | s::STREAMING),
         Member::new("ObjectIfMatch", &p::STRING)
             .at(Location::Header, "x-amz-object-if-match"),
         Member::new("ChecksumAlgorithm", &p::STRING)
@@ -4023,7 +4024,7 @@ pub static PUT_OBJECT_REQUEST: Shape = Shape::structure(
     "PutObjectRequest",
     &[
         Member::new("ACL", &p::STRING).at(Location::Header, "x-amz-acl"),
-        Member::new("Body", &p::BLOB).with(s::PAYLOAD),
+        Member::new("Body", &p::BLOB).with(s::PAYLOAD | s::STREAMING),
         Member::new("Bucket", &p::STRING)
             .at(Location::Uri, "Bucket")
             .with(s::REQUIRED)
@@ -4523,29 +4524,36 @@ pub static SELECT_OBJECT_CONTENT_OUTPUT: Shape = Shape::structure(
     &[Member::new("Payload", &SELECT_OBJECT_CONTENT_EVENT_STREAM).with(s::PAYLOAD)],
 );
 pub static SELECT_OBJECT_CONTENT_REQUEST: Shape = Shape::structure(
-    "SelectObjectContentRequest",
-    &[
-        Member::new("Bucket", &p::STRING)
-            .at(Location::Uri, "Bucket")
-            .with(s::REQUIRED)
-            .ctx("Bucket"),
-        Member::new("Key", &p::STRING).at(Location::Uri, "Key").with(s::REQUIRED),
-        Member::new("SSECustomerAlgorithm", &p::STRING)
-            .at(Location::Header, "x-amz-server-side-encryption-customer-algorithm"),
-        Member::new("SSECustomerKey", &SSE_CUSTOMER_KEY)
-            .at(Location::Header, "x-amz-server-side-encryption-customer-key"),
-        Member::new("SSECustomerKeyMD5", &p::STRING)
-            .at(Location::Header, "x-amz-server-side-encryption-customer-key-MD5"),
-        Member::new("Expression", &p::STRING).with(s::REQUIRED),
-        Member::new("ExpressionType", &p::STRING).with(s::REQUIRED),
-        Member::new("RequestProgress", &REQUEST_PROGRESS),
-        Member::new("InputSerialization", &INPUT_SERIALIZATION).with(s::REQUIRED),
-        Member::new("OutputSerialization", &OUTPUT_SERIALIZATION).with(s::REQUIRED),
-        Member::new("ScanRange", &SCAN_RANGE),
-        Member::new("ExpectedBucketOwner", &p::STRING)
-            .at(Location::Header, "x-amz-expected-bucket-owner"),
-    ],
-);
+        "SelectObjectContentRequest",
+        &[
+            Member::new("Bucket", &p::STRING)
+                .at(Location::Uri, "Bucket")
+                .with(s::REQUIRED)
+                .ctx("Bucket"),
+            Member::new("Key", &p::STRING).at(Location::Uri, "Key").with(s::REQUIRED),
+            Member::new("SSECustomerAlgorithm", &p::STRING)
+                .at(Location::Header, "x-amz-server-side-encryption-customer-algorithm"),
+            Member::new("SSECustomerKey", &SSE_CUSTOMER_KEY)
+                .at(Location::Header, "x-amz-server-side-encryption-customer-key"),
+            Member::new("SSECustomerKeyMD5", &p::STRING)
+                .at(Location::Header, "x-amz-server-side-encryption-customer-key-MD5"),
+            Member::new("Expression", &p::STRING).with(s::REQUIRED),
+            Member::new("ExpressionType", &p::STRING).with(s::REQUIRED),
+            Member::new("RequestProgress", &REQUEST_PROGRESS),
+            Member::new("InputSerialization", &INPUT_SERIALIZATION).with(s::REQUIRED),
+            Member::new("OutputSerialization", &OUTPUT_SERIALIZATION).with(s::REQUIRED),
+            Member::new("ScanRange", &SCAN_RANGE),
+            Member::new("ExpectedBucketOwner", &p::STRING)
+                .at(Location::Header, "x-amz-expected-bucket-owner"),
+        ],
+    )
+    .named("SelectObjectContentRequest")
+    .xml_ns(
+        &XmlNamespace {
+            prefix: None,
+            uri: "http://s3.amazonaws.com/doc/2006-03-01/",
+        },
+    );
 pub static SELECT_PARAMETERS: Shape = Shape::structure(
     "SelectParameters",
     &[
@@ -4945,7 +4953,7 @@ pub static UPLOAD_PART_OUTPUT: Shape = Shape::structure(
 pub static UPLOAD_PART_REQUEST: Shape = Shape::structure(
     "UploadPartRequest",
     &[
-        Member::new("Body", &p::BLOB).with(s::PAYLOAD),
+        Member::new("Body", &p::BLOB).with(s::PAYLOAD | s::STREAMING),
         Member::new("Bucket", &p::STRING)
             .at(Location::Uri, "Bucket")
             .with(s::REQUIRED)
@@ -5025,7 +5033,7 @@ pub static WRITE_GET_OBJECT_RESPONSE_REQUEST: Shape = Shape::structure(
         Member::new("RequestToken", &p::STRING)
             .at(Location::Header, "x-amz-request-token")
             .with(s::REQUIRED),
-        Member::new("Body", &p::BLOB).with(s::PAYLOAD),
+        Member::new("Body", &p::BLOB).with(s::PAYLOAD | s::STREAMING),
         Member::new("StatusCode", &p::INTEGER).at(Location::Header, "x-amz-fwd-status"),
         Member::new("ErrorCode", &p::STRING)
             .at(Location::Header, "x-amz-fwd-error-code"),

@@ -3534,6 +3534,32 @@ impl rboto::FromValue for GetBucketMetadataTableConfigurationResult {
         })
     }
 }
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetBucketNotificationConfigurationRequest {
+    /// The name of the bucket for which to get the notification configuration.
+    pub bucket: Option<String>,
+    /// The account ID of the expected bucket owner. If the account ID that you provide does not match the actual owner of the bucket, the request fails with the HTTP status code `403 Forbidden` (access denied).
+    pub expected_bucket_owner: Option<String>,
+}
+impl GetBucketNotificationConfigurationRequest {
+    /// Sets `Bucket`.
+    pub fn bucket(mut self, v: impl Into<String>) -> Self {
+        self.bucket = Some(v.into());
+        self
+    }
+    /// Sets `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, v: impl Into<String>) -> Self {
+        self.expected_bucket_owner = Some(v.into());
+        self
+    }
+}
+impl rboto::IntoValue for GetBucketNotificationConfigurationRequest {
+    fn into_value(self) -> rboto::Value {
+        rboto::Value::Struct(
+            vec![rv::opt(self.bucket), rv::opt(self.expected_bucket_owner)],
+        )
+    }
+}
 /// A collection of parts associated with a multipart upload.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetObjectAttributesParts {
@@ -6178,21 +6204,21 @@ impl rv::StringEnum for ObjectCannedAcl {
 }
 rboto::enum_value!(str ObjectCannedAcl);
 /// The updated server-side encryption type for this object. The `UpdateObjectEncryption` operation supports the SSE-S3 and SSE-KMS encryption types.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ObjectEncryption {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ObjectEncryption {
     /// Specifies to update the object encryption type to server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
-    pub ssekms: Option<SsekmsEncryption>,
-}
-impl ObjectEncryption {
-    /// Sets `SSEKMS`.
-    pub fn ssekms(mut self, v: SsekmsEncryption) -> Self {
-        self.ssekms = Some(v);
-        self
-    }
+    Ssekms(SsekmsEncryption),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for ObjectEncryption {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.ssekms)])
+        match self {
+            Self::Ssekms(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
+        }
     }
 }
 /// Object Identifier is unique value to identify objects.

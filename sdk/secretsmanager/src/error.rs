@@ -54,56 +54,52 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
-                    Self::DecryptionFailure(rboto::FromValue::from_value(value).ok()?)
-                }
-                1usize => {
-                    Self::EncryptionFailure(rboto::FromValue::from_value(value).ok()?)
-                }
-                2usize => {
+                0 => Self::DecryptionFailure(rboto::FromValue::from_value(value).ok()?),
+                1 => Self::EncryptionFailure(rboto::FromValue::from_value(value).ok()?),
+                2 => {
                     Self::InternalServiceError(rboto::FromValue::from_value(value).ok()?)
                 }
-                3usize => {
+                3 => {
                     Self::InvalidNextTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::InvalidParameterException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::InvalidRequestException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::LimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::MalformedPolicyDocumentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::PreconditionNotMetException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::PublicPolicyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::ResourceExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

@@ -39,11 +39,6 @@
     clippy::empty_docs,
     clippy::too_long_first_doc_paragraph
 )]
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
@@ -54,6 +49,8 @@ pub mod input;
 mod operations;
 #[rustfmt::skip]
 pub mod output;
+#[rustfmt::skip]
+pub mod paginators;
 #[rustfmt::skip]
 pub mod schema;
 #[rustfmt::skip]

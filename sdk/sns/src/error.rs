@@ -122,152 +122,138 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::AuthorizationErrorException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::BatchEntryIdsNotDistinctException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::BatchRequestTooLongException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::ConcurrentAccessException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::EmptyBatchRequestException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::EndpointDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::FilterPolicyLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::InternalErrorException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::InvalidBatchEntryIdException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::InvalidParameterException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::InvalidParameterValueException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::InvalidSecurityException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::InvalidStateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
+                13 => {
                     Self::KmsAccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                14usize => {
+                14 => {
                     Self::KmsDisabledException(rboto::FromValue::from_value(value).ok()?)
                 }
-                15usize => {
+                15 => {
                     Self::KmsInvalidStateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                16usize => {
+                16 => {
                     Self::KmsNotFoundException(rboto::FromValue::from_value(value).ok()?)
                 }
-                17usize => {
-                    Self::KmsOptInRequired(rboto::FromValue::from_value(value).ok()?)
-                }
-                18usize => {
+                17 => Self::KmsOptInRequired(rboto::FromValue::from_value(value).ok()?),
+                18 => {
                     Self::KmsThrottlingException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                19usize => {
-                    Self::NotFoundException(rboto::FromValue::from_value(value).ok()?)
-                }
-                20usize => {
-                    Self::OptedOutException(rboto::FromValue::from_value(value).ok()?)
-                }
-                21usize => {
+                19 => Self::NotFoundException(rboto::FromValue::from_value(value).ok()?),
+                20 => Self::OptedOutException(rboto::FromValue::from_value(value).ok()?),
+                21 => {
                     Self::PlatformApplicationDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                22usize => {
+                22 => {
                     Self::ReplayLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
+                23 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
-                    Self::StaleTagException(rboto::FromValue::from_value(value).ok()?)
-                }
-                25usize => {
+                24 => Self::StaleTagException(rboto::FromValue::from_value(value).ok()?),
+                25 => {
                     Self::SubscriptionLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::TagLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                27usize => {
-                    Self::TagPolicyException(rboto::FromValue::from_value(value).ok()?)
-                }
-                28usize => {
-                    Self::ThrottledException(rboto::FromValue::from_value(value).ok()?)
-                }
-                29usize => {
+                27 => Self::TagPolicyException(rboto::FromValue::from_value(value).ok()?),
+                28 => Self::ThrottledException(rboto::FromValue::from_value(value).ok()?),
+                29 => {
                     Self::TooManyEntriesInBatchRequestException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::TopicLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                31usize => {
-                    Self::UserErrorException(rboto::FromValue::from_value(value).ok()?)
-                }
-                32usize => {
+                31 => Self::UserErrorException(rboto::FromValue::from_value(value).ok()?),
+                32 => {
                     Self::ValidationException(rboto::FromValue::from_value(value).ok()?)
                 }
-                33usize => {
+                33 => {
                     Self::VerificationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

@@ -100,90 +100,64 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::BatchEntryIdsNotDistinct(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
-                    Self::BatchRequestTooLong(rboto::FromValue::from_value(value).ok()?)
-                }
-                2usize => {
-                    Self::EmptyBatchRequest(rboto::FromValue::from_value(value).ok()?)
-                }
-                3usize => Self::InvalidAddress(rboto::FromValue::from_value(value).ok()?),
-                4usize => {
+                1 => Self::BatchRequestTooLong(rboto::FromValue::from_value(value).ok()?),
+                2 => Self::EmptyBatchRequest(rboto::FromValue::from_value(value).ok()?),
+                3 => Self::InvalidAddress(rboto::FromValue::from_value(value).ok()?),
+                4 => {
                     Self::InvalidAttributeName(rboto::FromValue::from_value(value).ok()?)
                 }
-                5usize => {
+                5 => {
                     Self::InvalidAttributeValue(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
-                    Self::InvalidBatchEntryId(rboto::FromValue::from_value(value).ok()?)
-                }
-                7usize => {
-                    Self::InvalidIdFormat(rboto::FromValue::from_value(value).ok()?)
-                }
-                8usize => {
+                6 => Self::InvalidBatchEntryId(rboto::FromValue::from_value(value).ok()?),
+                7 => Self::InvalidIdFormat(rboto::FromValue::from_value(value).ok()?),
+                8 => {
                     Self::InvalidMessageContents(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
-                    Self::InvalidSecurity(rboto::FromValue::from_value(value).ok()?)
-                }
-                10usize => {
-                    Self::KmsAccessDenied(rboto::FromValue::from_value(value).ok()?)
-                }
-                11usize => Self::KmsDisabled(rboto::FromValue::from_value(value).ok()?),
-                12usize => {
-                    Self::KmsInvalidKeyUsage(rboto::FromValue::from_value(value).ok()?)
-                }
-                13usize => {
-                    Self::KmsInvalidState(rboto::FromValue::from_value(value).ok()?)
-                }
-                14usize => Self::KmsNotFound(rboto::FromValue::from_value(value).ok()?),
-                15usize => {
-                    Self::KmsOptInRequired(rboto::FromValue::from_value(value).ok()?)
-                }
-                16usize => Self::KmsThrottled(rboto::FromValue::from_value(value).ok()?),
-                17usize => {
-                    Self::MessageNotInflight(rboto::FromValue::from_value(value).ok()?)
-                }
-                18usize => Self::OverLimit(rboto::FromValue::from_value(value).ok()?),
-                19usize => {
+                9 => Self::InvalidSecurity(rboto::FromValue::from_value(value).ok()?),
+                10 => Self::KmsAccessDenied(rboto::FromValue::from_value(value).ok()?),
+                11 => Self::KmsDisabled(rboto::FromValue::from_value(value).ok()?),
+                12 => Self::KmsInvalidKeyUsage(rboto::FromValue::from_value(value).ok()?),
+                13 => Self::KmsInvalidState(rboto::FromValue::from_value(value).ok()?),
+                14 => Self::KmsNotFound(rboto::FromValue::from_value(value).ok()?),
+                15 => Self::KmsOptInRequired(rboto::FromValue::from_value(value).ok()?),
+                16 => Self::KmsThrottled(rboto::FromValue::from_value(value).ok()?),
+                17 => Self::MessageNotInflight(rboto::FromValue::from_value(value).ok()?),
+                18 => Self::OverLimit(rboto::FromValue::from_value(value).ok()?),
+                19 => {
                     Self::PurgeQueueInProgress(rboto::FromValue::from_value(value).ok()?)
                 }
-                20usize => {
+                20 => {
                     Self::QueueDeletedRecently(rboto::FromValue::from_value(value).ok()?)
                 }
-                21usize => {
-                    Self::QueueDoesNotExist(rboto::FromValue::from_value(value).ok()?)
-                }
-                22usize => {
-                    Self::QueueNameExists(rboto::FromValue::from_value(value).ok()?)
-                }
-                23usize => {
+                21 => Self::QueueDoesNotExist(rboto::FromValue::from_value(value).ok()?),
+                22 => Self::QueueNameExists(rboto::FromValue::from_value(value).ok()?),
+                23 => {
                     Self::ReceiptHandleIsInvalid(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
-                    Self::RequestThrottled(rboto::FromValue::from_value(value).ok()?)
-                }
-                25usize => {
+                24 => Self::RequestThrottled(rboto::FromValue::from_value(value).ok()?),
+                25 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::TooManyEntriesInBatchRequest(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                27usize => {
+                27 => {
                     Self::UnsupportedOperation(rboto::FromValue::from_value(value).ok()?)
                 }
                 _ => return None,

@@ -526,620 +526,582 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::AccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::AlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
-                    Self::AssociatedInstances(rboto::FromValue::from_value(value).ok()?)
-                }
-                3usize => {
+                2 => Self::AssociatedInstances(rboto::FromValue::from_value(value).ok()?),
+                3 => {
                     Self::AssociationAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::AssociationDoesNotExist(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::AssociationExecutionDoesNotExist(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::AssociationLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::AssociationVersionLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::AutomationDefinitionNotApprovedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::AutomationDefinitionNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::AutomationDefinitionVersionNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::AutomationExecutionLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                12usize => {
+                12 => {
                     Self::AutomationExecutionNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
+                13 => {
                     Self::AutomationStepNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                14usize => {
+                14 => {
                     Self::ComplianceTypeCountLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                15usize => {
-                    Self::ConflictException(rboto::FromValue::from_value(value).ok()?)
-                }
-                16usize => {
+                15 => Self::ConflictException(rboto::FromValue::from_value(value).ok()?),
+                16 => {
                     Self::CustomSchemaCountLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                17usize => {
+                17 => {
                     Self::DocumentAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                18usize => {
+                18 => {
                     Self::DocumentLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                19usize => {
+                19 => {
                     Self::DocumentPermissionLimit(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                20usize => {
+                20 => {
                     Self::DocumentVersionLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                21usize => {
+                21 => {
                     Self::DoesNotExistException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                22usize => {
+                22 => {
                     Self::DuplicateDocumentContent(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                23usize => {
+                23 => {
                     Self::DuplicateDocumentVersionName(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                24usize => {
+                24 => {
                     Self::DuplicateInstanceId(rboto::FromValue::from_value(value).ok()?)
                 }
-                25usize => {
+                25 => {
                     Self::FeatureNotAvailableException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                26usize => {
+                26 => {
                     Self::HierarchyLevelLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                27usize => {
+                27 => {
                     Self::HierarchyTypeMismatchException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                28usize => {
+                28 => {
                     Self::IdempotentParameterMismatch(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                29usize => {
+                29 => {
                     Self::IncompatiblePolicyException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                30usize => {
+                30 => {
                     Self::InternalServerError(rboto::FromValue::from_value(value).ok()?)
                 }
-                31usize => {
-                    Self::InvalidActivation(rboto::FromValue::from_value(value).ok()?)
-                }
-                32usize => {
+                31 => Self::InvalidActivation(rboto::FromValue::from_value(value).ok()?),
+                32 => {
                     Self::InvalidActivationId(rboto::FromValue::from_value(value).ok()?)
                 }
-                33usize => {
+                33 => {
                     Self::InvalidAggregatorException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                34usize => {
+                34 => {
                     Self::InvalidAllowedPatternException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                35usize => {
-                    Self::InvalidAssociation(rboto::FromValue::from_value(value).ok()?)
-                }
-                36usize => {
+                35 => Self::InvalidAssociation(rboto::FromValue::from_value(value).ok()?),
+                36 => {
                     Self::InvalidAssociationVersion(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                37usize => {
+                37 => {
                     Self::InvalidAutomationExecutionParametersException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                38usize => {
+                38 => {
                     Self::InvalidAutomationSignalException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                39usize => {
+                39 => {
                     Self::InvalidAutomationStatusUpdateException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                40usize => {
-                    Self::InvalidCommandId(rboto::FromValue::from_value(value).ok()?)
-                }
-                41usize => {
+                40 => Self::InvalidCommandId(rboto::FromValue::from_value(value).ok()?),
+                41 => {
                     Self::InvalidDeleteInventoryParametersException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                42usize => {
+                42 => {
                     Self::InvalidDeletionIdException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                43usize => {
-                    Self::InvalidDocument(rboto::FromValue::from_value(value).ok()?)
-                }
-                44usize => {
+                43 => Self::InvalidDocument(rboto::FromValue::from_value(value).ok()?),
+                44 => {
                     Self::InvalidDocumentContent(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                45usize => {
+                45 => {
                     Self::InvalidDocumentOperation(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                46usize => {
+                46 => {
                     Self::InvalidDocumentSchemaVersion(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                47usize => {
+                47 => {
                     Self::InvalidDocumentType(rboto::FromValue::from_value(value).ok()?)
                 }
-                48usize => {
+                48 => {
                     Self::InvalidDocumentVersion(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                49usize => Self::InvalidFilter(rboto::FromValue::from_value(value).ok()?),
-                50usize => {
-                    Self::InvalidFilterKey(rboto::FromValue::from_value(value).ok()?)
-                }
-                51usize => {
+                49 => Self::InvalidFilter(rboto::FromValue::from_value(value).ok()?),
+                50 => Self::InvalidFilterKey(rboto::FromValue::from_value(value).ok()?),
+                51 => {
                     Self::InvalidFilterOption(rboto::FromValue::from_value(value).ok()?)
                 }
-                52usize => {
-                    Self::InvalidFilterValue(rboto::FromValue::from_value(value).ok()?)
-                }
-                53usize => {
-                    Self::InvalidInstanceId(rboto::FromValue::from_value(value).ok()?)
-                }
-                54usize => {
+                52 => Self::InvalidFilterValue(rboto::FromValue::from_value(value).ok()?),
+                53 => Self::InvalidInstanceId(rboto::FromValue::from_value(value).ok()?),
+                54 => {
                     Self::InvalidInstanceInformationFilterValue(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                55usize => {
+                55 => {
                     Self::InvalidInstancePropertyFilterValue(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                56usize => {
+                56 => {
                     Self::InvalidInventoryGroupException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                57usize => {
+                57 => {
                     Self::InvalidInventoryItemContextException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                58usize => {
+                58 => {
                     Self::InvalidInventoryRequestException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                59usize => {
+                59 => {
                     Self::InvalidItemContentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                60usize => Self::InvalidKeyId(rboto::FromValue::from_value(value).ok()?),
-                61usize => {
-                    Self::InvalidNextToken(rboto::FromValue::from_value(value).ok()?)
-                }
-                62usize => {
+                60 => Self::InvalidKeyId(rboto::FromValue::from_value(value).ok()?),
+                61 => Self::InvalidNextToken(rboto::FromValue::from_value(value).ok()?),
+                62 => {
                     Self::InvalidNotificationConfig(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                63usize => {
+                63 => {
                     Self::InvalidOptionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                64usize => {
+                64 => {
                     Self::InvalidOutputFolder(rboto::FromValue::from_value(value).ok()?)
                 }
-                65usize => {
+                65 => {
                     Self::InvalidOutputLocation(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                66usize => {
-                    Self::InvalidParameters(rboto::FromValue::from_value(value).ok()?)
-                }
-                67usize => {
+                66 => Self::InvalidParameters(rboto::FromValue::from_value(value).ok()?),
+                67 => {
                     Self::InvalidPermissionType(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                68usize => {
-                    Self::InvalidPluginName(rboto::FromValue::from_value(value).ok()?)
-                }
-                69usize => {
+                68 => Self::InvalidPluginName(rboto::FromValue::from_value(value).ok()?),
+                69 => {
                     Self::InvalidPolicyAttributeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                70usize => {
+                70 => {
                     Self::InvalidPolicyTypeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                71usize => {
-                    Self::InvalidResourceId(rboto::FromValue::from_value(value).ok()?)
-                }
-                72usize => {
+                71 => Self::InvalidResourceId(rboto::FromValue::from_value(value).ok()?),
+                72 => {
                     Self::InvalidResourceType(rboto::FromValue::from_value(value).ok()?)
                 }
-                73usize => {
+                73 => {
                     Self::InvalidResultAttributeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                74usize => Self::InvalidRole(rboto::FromValue::from_value(value).ok()?),
-                75usize => {
-                    Self::InvalidSchedule(rboto::FromValue::from_value(value).ok()?)
-                }
-                76usize => Self::InvalidTag(rboto::FromValue::from_value(value).ok()?),
-                77usize => Self::InvalidTarget(rboto::FromValue::from_value(value).ok()?),
-                78usize => {
-                    Self::InvalidTargetMaps(rboto::FromValue::from_value(value).ok()?)
-                }
-                79usize => {
+                74 => Self::InvalidRole(rboto::FromValue::from_value(value).ok()?),
+                75 => Self::InvalidSchedule(rboto::FromValue::from_value(value).ok()?),
+                76 => Self::InvalidTag(rboto::FromValue::from_value(value).ok()?),
+                77 => Self::InvalidTarget(rboto::FromValue::from_value(value).ok()?),
+                78 => Self::InvalidTargetMaps(rboto::FromValue::from_value(value).ok()?),
+                79 => {
                     Self::InvalidTypeNameException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                80usize => Self::InvalidUpdate(rboto::FromValue::from_value(value).ok()?),
-                81usize => {
+                80 => Self::InvalidUpdate(rboto::FromValue::from_value(value).ok()?),
+                81 => {
                     Self::InvocationDoesNotExist(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                82usize => {
+                82 => {
                     Self::ItemContentMismatchException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                83usize => {
+                83 => {
                     Self::ItemSizeLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                84usize => {
+                84 => {
                     Self::MalformedResourcePolicyDocumentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                85usize => {
+                85 => {
                     Self::MaxDocumentSizeExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                86usize => {
+                86 => {
                     Self::NoLongerSupportedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                87usize => {
+                87 => {
                     Self::OpsItemAccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                88usize => {
+                88 => {
                     Self::OpsItemAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                89usize => {
+                89 => {
                     Self::OpsItemConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                90usize => {
+                90 => {
                     Self::OpsItemInvalidParameterException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                91usize => {
+                91 => {
                     Self::OpsItemLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                92usize => {
+                92 => {
                     Self::OpsItemNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                93usize => {
+                93 => {
                     Self::OpsItemRelatedItemAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                94usize => {
+                94 => {
                     Self::OpsItemRelatedItemAssociationNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                95usize => {
+                95 => {
                     Self::OpsMetadataAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                96usize => {
+                96 => {
                     Self::OpsMetadataInvalidArgumentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                97usize => {
+                97 => {
                     Self::OpsMetadataKeyLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                98usize => {
+                98 => {
                     Self::OpsMetadataLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                99usize => {
+                99 => {
                     Self::OpsMetadataNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                100usize => {
+                100 => {
                     Self::OpsMetadataTooManyUpdatesException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                101usize => {
+                101 => {
                     Self::ParameterAlreadyExists(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                102usize => {
+                102 => {
                     Self::ParameterLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                103usize => {
+                103 => {
                     Self::ParameterMaxVersionLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                104usize => {
-                    Self::ParameterNotFound(rboto::FromValue::from_value(value).ok()?)
-                }
-                105usize => {
+                104 => Self::ParameterNotFound(rboto::FromValue::from_value(value).ok()?),
+                105 => {
                     Self::ParameterPatternMismatchException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                106usize => {
+                106 => {
                     Self::ParameterVersionLabelLimitExceeded(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                107usize => {
+                107 => {
                     Self::ParameterVersionNotFound(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                108usize => {
+                108 => {
                     Self::PoliciesLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                109usize => {
+                109 => {
                     Self::ResourceDataSyncAlreadyExistsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                110usize => {
+                110 => {
                     Self::ResourceDataSyncConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                111usize => {
+                111 => {
                     Self::ResourceDataSyncCountExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                112usize => {
+                112 => {
                     Self::ResourceDataSyncInvalidConfigurationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                113usize => {
+                113 => {
                     Self::ResourceDataSyncNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                114usize => {
+                114 => {
                     Self::ResourceInUseException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                115usize => {
+                115 => {
                     Self::ResourceLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                116usize => {
+                116 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                117usize => {
+                117 => {
                     Self::ResourcePolicyConflictException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                118usize => {
+                118 => {
                     Self::ResourcePolicyInvalidParameterException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                119usize => {
+                119 => {
                     Self::ResourcePolicyLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                120usize => {
+                120 => {
                     Self::ResourcePolicyNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                121usize => {
+                121 => {
                     Self::ServiceQuotaExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                122usize => {
+                122 => {
                     Self::ServiceSettingNotFound(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                123usize => {
-                    Self::StatusUnchanged(rboto::FromValue::from_value(value).ok()?)
-                }
-                124usize => {
+                123 => Self::StatusUnchanged(rboto::FromValue::from_value(value).ok()?),
+                124 => {
                     Self::SubTypeCountLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                125usize => {
+                125 => {
                     Self::TargetInUseException(rboto::FromValue::from_value(value).ok()?)
                 }
-                126usize => {
+                126 => {
                     Self::TargetNotConnected(rboto::FromValue::from_value(value).ok()?)
                 }
-                127usize => {
+                127 => {
                     Self::ThrottlingException(rboto::FromValue::from_value(value).ok()?)
                 }
-                128usize => {
-                    Self::TooManyTagsError(rboto::FromValue::from_value(value).ok()?)
-                }
-                129usize => {
-                    Self::TooManyUpdates(rboto::FromValue::from_value(value).ok()?)
-                }
-                130usize => {
+                128 => Self::TooManyTagsError(rboto::FromValue::from_value(value).ok()?),
+                129 => Self::TooManyUpdates(rboto::FromValue::from_value(value).ok()?),
+                130 => {
                     Self::TotalSizeLimitExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                131usize => {
+                131 => {
                     Self::UnsupportedCalendarException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                132usize => {
+                132 => {
                     Self::UnsupportedFeatureRequiredException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                133usize => {
+                133 => {
                     Self::UnsupportedInventoryItemContextException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                134usize => {
+                134 => {
                     Self::UnsupportedInventorySchemaVersionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                135usize => {
+                135 => {
                     Self::UnsupportedOperatingSystem(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                136usize => {
+                136 => {
                     Self::UnsupportedOperationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                137usize => {
+                137 => {
                     Self::UnsupportedParameterType(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                138usize => {
+                138 => {
                     Self::UnsupportedPlatformType(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                139usize => {
+                139 => {
                     Self::ValidationException(rboto::FromValue::from_value(value).ok()?)
                 }
                 _ => return None,

@@ -30,11 +30,6 @@
     clippy::empty_docs,
     clippy::too_long_first_doc_paragraph
 )]
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
@@ -46,8 +41,12 @@ mod operations;
 #[rustfmt::skip]
 pub mod output;
 #[rustfmt::skip]
+pub mod paginators;
+#[rustfmt::skip]
 pub mod schema;
 #[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
+pub mod waiters;
 pub use client::Client;
 pub use error::{Error, Exception};

@@ -581,7 +581,7 @@ pub static CATEGORY_ENUM_LIST: Shape = Shape::list(
     &Member::item(&p::STRING),
 );
 pub static CATEGORY_LIST: Shape = Shape::list("CategoryList", &Member::item(&p::STRING));
-pub static CLOUD_CONNECTOR_CONFIGURATION: Shape = Shape::structure(
+pub static CLOUD_CONNECTOR_CONFIGURATION: Shape = Shape::union(
     "CloudConnectorConfiguration",
     &[
         Member::new("AzureConfiguration", &AZURE_CONFIGURATION),
@@ -809,7 +809,7 @@ pub static COMPLIANT_SUMMARY: Shape = Shape::structure(
         Member::new("SeveritySummary", &SEVERITY_SUMMARY),
     ],
 );
-pub static CONFIGURATION_TARGETS: Shape = Shape::structure(
+pub static CONFIGURATION_TARGETS: Shape = Shape::union(
     "ConfigurationTargets",
     &[Member::new("Subscriptions", &AZURE_SUBSCRIPTION_LIST)],
 );
@@ -1999,11 +1999,11 @@ pub static EXCLUDE_ACCOUNTS: Shape = Shape::list(
     "ExcludeAccounts",
     &Member::item(&p::STRING),
 );
-pub static EXECUTION_INPUTS: Shape = Shape::structure(
+pub static EXECUTION_INPUTS: Shape = Shape::union(
     "ExecutionInputs",
     &[Member::new("Automation", &AUTOMATION_EXECUTION_INPUTS)],
 );
-pub static EXECUTION_PREVIEW: Shape = Shape::structure(
+pub static EXECUTION_PREVIEW: Shape = Shape::union(
     "ExecutionPreview",
     &[Member::new("Automation", &AUTOMATION_EXECUTION_PREVIEW)],
 );
@@ -2041,7 +2041,7 @@ pub static GCP_CONFIGURATION: Shape = Shape::structure(
         Member::new("Targets", &GCP_CONFIGURATION_TARGETS),
     ],
 );
-pub static GCP_CONFIGURATION_TARGETS: Shape = Shape::structure(
+pub static GCP_CONFIGURATION_TARGETS: Shape = Shape::union(
     "GcpConfigurationTargets",
     &[Member::new("Projects", &GCP_PROJECT_LIST)],
 );
@@ -3886,7 +3886,7 @@ pub static NODE_SUMMARY_LIST: Shape = Shape::list(
     "NodeSummaryList",
     &Member::item(&NODE_SUMMARY),
 );
-pub static NODE_TYPE: Shape = Shape::structure(
+pub static NODE_TYPE: Shape = Shape::union(
     "NodeType",
     &[Member::new("Instance", &INSTANCE_INFO)],
 );

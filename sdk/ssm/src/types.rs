@@ -3043,39 +3043,39 @@ impl rv::StringEnum for CalendarState {
 }
 rboto::enum_value!(str CalendarState);
 /// The configuration that provides access details and targets for connecting to a third-party cloud environment.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CloudConnectorConfiguration {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CloudConnectorConfiguration {
     /// The access details and targets for connecting to a Microsoft Azure environment.
-    pub azure_configuration: Option<AzureConfiguration>,
+    AzureConfiguration(AzureConfiguration),
     /// The access details and targets for connecting to a Google Cloud Platform (GCP) environment.
-    pub gcp_configuration: Option<GcpConfiguration>,
-}
-impl CloudConnectorConfiguration {
-    /// Sets `AzureConfiguration`.
-    pub fn azure_configuration(mut self, v: AzureConfiguration) -> Self {
-        self.azure_configuration = Some(v);
-        self
-    }
-    /// Sets `GcpConfiguration`.
-    pub fn gcp_configuration(mut self, v: GcpConfiguration) -> Self {
-        self.gcp_configuration = Some(v);
-        self
-    }
+    GcpConfiguration(GcpConfiguration),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for CloudConnectorConfiguration {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(
-            vec![rv::opt(self.azure_configuration), rv::opt(self.gcp_configuration)],
-        )
+        match self {
+            Self::AzureConfiguration(v) => {
+                rv::union(2, 0, rboto::IntoValue::into_value(v))
+            }
+            Self::GcpConfiguration(v) => rv::union(2, 1, rboto::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(2, 2, rboto::Value::Bool(false)),
+        }
     }
 }
 impl rboto::FromValue for CloudConnectorConfiguration {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "CloudConnectorConfiguration")?;
-        Ok(Self {
-            azure_configuration: m.take(0)?,
-            gcp_configuration: m.take(1)?,
-        })
+        Ok(
+            match rv::Members::of(v, "CloudConnectorConfiguration")?.take_union() {
+                Some((0, v)) => {
+                    Self::AzureConfiguration(rboto::FromValue::from_value(v)?)
+                }
+                Some((1, v)) => Self::GcpConfiguration(rboto::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
     }
 }
 /// A filter for listing cloud connectors.
@@ -4502,27 +4502,31 @@ impl rboto::FromValue for CompliantSummary {
     }
 }
 /// The target resources in the third-party cloud environment.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ConfigurationTargets {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigurationTargets {
     /// A list of Azure subscriptions to target.
-    pub subscriptions: Option<Vec<AzureSubscription>>,
-}
-impl ConfigurationTargets {
-    /// Sets `Subscriptions`.
-    pub fn subscriptions(mut self, v: impl Into<Vec<AzureSubscription>>) -> Self {
-        self.subscriptions = Some(v.into());
-        self
-    }
+    Subscriptions(Vec<AzureSubscription>),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for ConfigurationTargets {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.subscriptions)])
+        match self {
+            Self::Subscriptions(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
+        }
     }
 }
 impl rboto::FromValue for ConfigurationTargets {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ConfigurationTargets")?;
-        Ok(Self { subscriptions: m.take(0)? })
+        Ok(
+            match rv::Members::of(v, "ConfigurationTargets")?.take_union() {
+                Some((0, v)) => Self::Subscriptions(rboto::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6278,21 +6282,21 @@ impl rboto::FromValue for EffectivePatch {
     }
 }
 /// Information about the inputs for an execution preview.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExecutionInputs {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExecutionInputs {
     /// Information about the optional inputs that can be specified for an automation execution preview.
-    pub automation: Option<AutomationExecutionInputs>,
-}
-impl ExecutionInputs {
-    /// Sets `Automation`.
-    pub fn automation(mut self, v: AutomationExecutionInputs) -> Self {
-        self.automation = Some(v);
-        self
-    }
+    Automation(AutomationExecutionInputs),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for ExecutionInputs {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.automation)])
+        match self {
+            Self::Automation(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
+        }
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6331,22 +6335,23 @@ impl rv::StringEnum for ExecutionMode {
 }
 rboto::enum_value!(str ExecutionMode);
 /// Information about the changes that would be made if an execution were run.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExecutionPreview {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExecutionPreview {
     /// Information about the changes that would be made if an Automation workflow were run.
-    pub automation: Option<AutomationExecutionPreview>,
-}
-impl ExecutionPreview {
-    /// Sets `Automation`.
-    pub fn automation(mut self, v: AutomationExecutionPreview) -> Self {
-        self.automation = Some(v);
-        self
-    }
+    Automation(AutomationExecutionPreview),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::FromValue for ExecutionPreview {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "ExecutionPreview")?;
-        Ok(Self { automation: m.take(0)? })
+        Ok(
+            match rv::Members::of(v, "ExecutionPreview")?.take_union() {
+                Some((0, v)) => Self::Automation(rboto::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6602,27 +6607,31 @@ impl rboto::FromValue for GcpConfiguration {
     }
 }
 /// The target resources in the GCP environment.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct GcpConfigurationTargets {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GcpConfigurationTargets {
     /// A list of GCP projects to target.
-    pub projects: Option<Vec<GcpProject>>,
-}
-impl GcpConfigurationTargets {
-    /// Sets `Projects`.
-    pub fn projects(mut self, v: impl Into<Vec<GcpProject>>) -> Self {
-        self.projects = Some(v.into());
-        self
-    }
+    Projects(Vec<GcpProject>),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::IntoValue for GcpConfigurationTargets {
     fn into_value(self) -> rboto::Value {
-        rboto::Value::Struct(vec![rv::opt(self.projects)])
+        match self {
+            Self::Projects(v) => rv::union(1, 0, rboto::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(1, 1, rboto::Value::Bool(false)),
+        }
     }
 }
 impl rboto::FromValue for GcpConfigurationTargets {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "GcpConfigurationTargets")?;
-        Ok(Self { projects: m.take(0)? })
+        Ok(
+            match rv::Members::of(v, "GcpConfigurationTargets")?.take_union() {
+                Some((0, v)) => Self::Projects(rboto::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
     }
 }
 /// Information about a GCP project targeted by the cloud connector.
@@ -10726,22 +10735,23 @@ impl rboto::FromValue for NodeOwnerInfo {
     }
 }
 /// Information about a managed node's type.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NodeType {
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum NodeType {
     /// Information about a specific managed node.
-    pub instance: Option<InstanceInfo>,
-}
-impl NodeType {
-    /// Sets `Instance`.
-    pub fn instance(mut self, v: InstanceInfo) -> Self {
-        self.instance = Some(v);
-        self
-    }
+    Instance(InstanceInfo),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
 impl rboto::FromValue for NodeType {
     fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-        let mut m = rv::Members::of(v, "NodeType")?;
-        Ok(Self { instance: m.take(0)? })
+        Ok(
+            match rv::Members::of(v, "NodeType")?.take_union() {
+                Some((0, v)) => Self::Instance(rboto::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

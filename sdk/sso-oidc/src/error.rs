@@ -58,70 +58,68 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::AccessDeniedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::AuthorizationPendingException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::ExpiredTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::InternalServerException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::InvalidClientException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::InvalidClientMetadataException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::InvalidGrantException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::InvalidRedirectUriException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::InvalidRequestException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::InvalidRequestRegionException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::InvalidScopeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
-                    Self::SlowDownException(rboto::FromValue::from_value(value).ok()?)
-                }
-                12usize => {
+                11 => Self::SlowDownException(rboto::FromValue::from_value(value).ok()?),
+                12 => {
                     Self::UnauthorizedClientException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                13usize => {
+                13 => {
                     Self::UnsupportedGrantTypeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

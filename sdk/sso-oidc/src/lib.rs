@@ -36,11 +36,6 @@
     clippy::empty_docs,
     clippy::too_long_first_doc_paragraph
 )]
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]

@@ -28,22 +28,22 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::InvalidRequestException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::ResourceNotFoundException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::TooManyRequestsException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::UnauthorizedException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

@@ -60,62 +60,62 @@ impl rboto::ModeledError for Exception {
     fn from_modeled(index: usize, value: rboto::Value) -> Option<Self> {
         Some(
             match index {
-                0usize => {
+                0 => {
                     Self::ExpiredTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                1usize => {
+                1 => {
                     Self::ExpiredTradeInTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                2usize => {
+                2 => {
                     Self::IdpCommunicationErrorException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                3usize => {
+                3 => {
                     Self::IdpRejectedClaimException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                4usize => {
+                4 => {
                     Self::InvalidAuthorizationMessageException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                5usize => {
+                5 => {
                     Self::InvalidIdentityTokenException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                6usize => {
+                6 => {
                     Self::JwtPayloadSizeExceededException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                7usize => {
+                7 => {
                     Self::MalformedPolicyDocumentException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                8usize => {
+                8 => {
                     Self::OutboundWebIdentityFederationDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                9usize => {
+                9 => {
                     Self::PackedPolicyTooLargeException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                10usize => {
+                10 => {
                     Self::RegionDisabledException(
                         rboto::FromValue::from_value(value).ok()?,
                     )
                 }
-                11usize => {
+                11 => {
                     Self::SessionDurationEscalationException(
                         rboto::FromValue::from_value(value).ok()?,
                     )

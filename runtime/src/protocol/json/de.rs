@@ -18,12 +18,12 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(true),
 );
 
-pub(super) fn empty_slots(members: &[Member]) -> Vec<Option<Value>> {
+pub(crate) fn empty_slots(members: &[Member]) -> Vec<Option<Value>> {
     members.iter().map(|_| None).collect()
 }
 
 /// Parses a whole JSON body against a structure shape; an empty body (or `null`) has no members.
-pub(super) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, ParseError> {
+pub(crate) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, ParseError> {
     let empty = || Value::Struct(empty_slots(shape.members()));
     if body.trim_ascii().is_empty() {
         return Ok(empty());

@@ -71,6 +71,18 @@ fn mismatch(shape: &Shape, value: &Value) -> Fail {
     ))
 }
 
+/// A whole JSON document for `value` (a structure of `shape`, or any value of it), for
+/// rest-json bodies and payload members; errors name the member path from `shape`.
+pub(crate) fn to_json_body(
+    shape: &'static Shape,
+    value: &Value,
+) -> Result<Vec<u8>, crate::protocol::SerializeError> {
+    let mut buf = Vec::with_capacity(64);
+    write_value(&mut buf, shape, None, value, 0)
+        .map_err(|f| crate::protocol::SerializeError(f.render(shape.name)))?;
+    Ok(buf)
+}
+
 pub(super) fn write_value(
     buf: &mut Vec<u8>,
     shape: &'static Shape,

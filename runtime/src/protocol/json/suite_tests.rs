@@ -5,7 +5,7 @@
 use super::*;
 use crate::schema::{
     Location, Member, Protocol, TimestampFormat, EXCEPTION, JSON_VALUE, REQUIRED, SENSITIVE,
-    SHAPE_SENSITIVE,
+    SHAPE_SENSITIVE, STREAMING,
 };
 use crate::types::{Blob, DateTime, Document};
 use std::collections::{HashMap, HashSet};

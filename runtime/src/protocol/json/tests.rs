@@ -1,7 +1,7 @@
 //! Unit tests of the json protocol on hand-written shapes.
 
 use super::*;
-use crate::schema::{Location, Member, Protocol, TimestampFormat, REQUIRED};
+use crate::schema::{Location, Member, Protocol, TimestampFormat, REQUIRED, STREAMING};
 use crate::types::Number;
 use crate::types::{Blob, DateTime, Document};
 

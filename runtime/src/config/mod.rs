@@ -1,0 +1,646 @@
+//! Client configuration, resolved the way botocore resolves it: an explicit value (the
+//! builder) wins over the environment, which wins over the selected profile of the shared
+//! config files (`~/.aws/config`, `~/.aws/credentials`, see [`crate::profile`]).
+//!
+//! [`Config::load`] snapshots the process environment, reads the profile files, validates the
+//! settings it will use (so a typo in `max_attempts` fails at load, naming the file and key)
+//! and installs the default credential chain ([`crate::credentials::DefaultChain`]), which
+//! resolves lazily on the first signed request and caches what it finds.
+//!
+//! | setting | environment | profile key |
+//! | --- | --- | --- |
+//! | region | `AWS_REGION`, `AWS_DEFAULT_REGION` | `region` |
+//! | retry mode / max attempts | `AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS` | `retry_mode`, `max_attempts` |
+//! | endpoint URL | `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL` | `services` → `[services x]`, `endpoint_url` |
+//! | ignore those | `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` | `ignore_configured_endpoint_urls` |
+//! | CA bundle | `AWS_CA_BUNDLE` | `ca_bundle` |
+//! | FIPS / dual-stack | `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` | `use_fips_endpoint`, `use_dualstack_endpoint` |
+//! | S3 addressing style | — | `s3 =` / `addressing_style` |
+//! | IMDS | `AWS_EC2_METADATA_*`, `AWS_METADATA_SERVICE_*` | `ec2_metadata_*`, `metadata_service_*` |
+//! | profile | `AWS_DEFAULT_PROFILE`, `AWS_PROFILE` | — |
+
+use crate::credentials::{self, Credentials, ProvideCredentials, SharedCredentialsProvider};
+use crate::error::{Error, ErrorKind};
+use crate::http::HttpSettings;
+use crate::profile::{FileLocations, Platform, ProfileSet, Section};
+use crate::schema::Protocol;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod settings;
+pub use settings::{ImdsEndpointMode, ImdsSettings, RetryMode, S3AddressingStyle};
+
+/// A captured environment: variables are read through it, never from the live process
+/// environment after load.
+#[derive(Clone)]
+pub struct Env(Arc<LookupFn>);
+
+type LookupFn = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl Env {
+    /// A snapshot of the process environment.
+    pub fn process() -> Env {
+        let map: HashMap<String, String> = std::env::vars().collect();
+        Env::from_map(map)
+    }
+
+    pub fn from_map(map: HashMap<String, String>) -> Env {
+        Env(Arc::new(move |k| map.get(k).cloned()))
+    }
+
+    pub fn from_fn(f: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Env {
+        Env(Arc::new(f))
+    }
+
+    /// The variable, `None` when unset or empty.
+    pub fn get(&self, key: &str) -> Option<String> {
+        (self.0)(key).filter(|v| !v.is_empty())
+    }
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Env(Arc::new(|_| None))
+    }
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Env")
+    }
+}
+
+/// Values given explicitly through [`ConfigBuilder`]; they win over everything else.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Explicit {
+    pub endpoint_url: Option<String>,
+    pub ignore_configured_endpoint_urls: Option<bool>,
+    pub retry_mode: Option<RetryMode>,
+    pub max_attempts: Option<u32>,
+    pub use_fips: Option<bool>,
+    pub use_dualstack: Option<bool>,
+    pub s3_addressing_style: Option<S3AddressingStyle>,
+    pub imds_endpoint: Option<String>,
+    pub imds_endpoint_mode: Option<String>,
+}
+
+/// Settings shared by every client made from it. Cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    /// The global endpoint URL: explicit, else `AWS_ENDPOINT_URL`, else the profile's
+    /// `endpoint_url` (none when configured endpoints are ignored). See
+    /// [`Config::endpoint_url_for`] for the per-service URL.
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) http: HttpSettings,
+    pub(crate) protocol: Option<Protocol>,
+    pub(crate) env: Env,
+    pub(crate) profiles: Arc<ProfileSet>,
+    pub(crate) profile_name: String,
+    pub(crate) explicit: Explicit,
+}
+
+/// Loads a [`Config`] with options: an explicit profile, or a given environment.
+#[derive(Default)]
+pub struct ConfigLoader {
+    profile: Option<String>,
+    env: Option<Env>,
+}
+
+impl fmt::Debug for ConfigLoader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigLoader")
+            .field("profile", &self.profile)
+            .finish()
+    }
+}
+
+impl ConfigLoader {
+    /// Selects a profile explicitly (boto3's `Session(profile_name=...)`): it must exist, and
+    /// environment-variable credentials are then not used (as in botocore).
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
+    }
+
+    /// Reads variables from `env` instead of the process environment.
+    pub fn env(mut self, env: Env) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    pub async fn load(self) -> Result<Config, Error> {
+        self.load_sync()
+    }
+
+    /// Loads without an executor (reads small files with blocking I/O).
+    pub fn load_sync(self) -> Result<Config, Error> {
+        let env = self.env.unwrap_or_else(Env::process);
+        Config::resolve(env, self.profile)
+    }
+}
+
+const INVALID_CONFIG: ErrorKind = ErrorKind::InvalidConfig;
+
+impl Config {
+    /// Loads configuration the way boto3 does: environment variables, then the selected profile
+    /// of `~/.aws/config` and `~/.aws/credentials`; credentials from the default chain.
+    pub async fn load() -> Result<Config, Error> {
+        Config::loader().load_sync()
+    }
+
+    /// A loader with options (explicit profile, environment).
+    pub fn loader() -> ConfigLoader {
+        ConfigLoader::default()
+    }
+
+    /// Like [`Config::load`], reading variables through `lookup`. The variables rboto knows
+    /// are captured now; service-specific `AWS_ENDPOINT_URL_<SERVICE>` variables are captured
+    /// for botocore's service ids (use [`Config::loader`] with [`Env::from_fn`] to keep the
+    /// whole lookup).
+    pub fn from_env(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, Error> {
+        let mut map = HashMap::new();
+        let mut capture = |k: &str| {
+            if let Some(v) = lookup(k) {
+                map.insert(k.to_string(), v);
+            }
+        };
+        for k in settings::KNOWN_VARIABLES {
+            capture(k);
+        }
+        for sid in settings::KNOWN_SERVICE_IDS {
+            capture(&settings::service_env_var(sid));
+        }
+        Config::resolve(Env::from_map(map), None)
+    }
+
+    fn resolve(env: Env, explicit_profile: Option<String>) -> Result<Config, Error> {
+        let lookup = |k: &str| env.get(k);
+        let locations = FileLocations::resolve(&lookup, Platform::current());
+        let profiles = ProfileSet::load(&locations)?;
+        let profile_name = explicit_profile
+            .clone()
+            .unwrap_or_else(|| locations.profile.clone());
+        // botocore: a profile named explicitly or by the environment must exist.
+        if (explicit_profile.is_some() || locations.profile_from_env)
+            && profiles.profile(&profile_name).is_none()
+        {
+            return Err(profile_not_found(&profile_name, &profiles));
+        }
+        let mut config = Config {
+            env: env.clone(),
+            profiles: Arc::new(profiles),
+            profile_name,
+            ..Config::default()
+        };
+        config.region = env
+            .get("AWS_REGION")
+            .or_else(|| env.get("AWS_DEFAULT_REGION"))
+            .or_else(|| config.profile_value("region").map(str::to_string));
+        config.http.ca_bundle = config.resolve_ca_bundle();
+        // Validate now what would otherwise fail on the first request.
+        config.try_retry_mode()?;
+        config.try_max_attempts()?;
+        config.try_bool("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")?;
+        config.try_bool("use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT")?;
+        config.try_s3_addressing_style()?;
+        config.services_section()?;
+        config.endpoint_url = config.configured_global_endpoint();
+        let chain = credentials::DefaultChain::new(&config, explicit_profile.is_some());
+        config.credentials = Some(Arc::new(credentials::CachingProvider::new(chain)));
+        Ok(config)
+    }
+
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder(Config::default())
+    }
+
+    /// A builder starting from this configuration.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder(self.clone())
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The region, or botocore's `NoRegionError` wording.
+    pub fn require_region(&self) -> Result<&str, Error> {
+        self.region().ok_or_else(|| {
+            Error::new(
+                ErrorKind::NoRegion,
+                format!(
+                    "You must specify a region: set AWS_REGION or AWS_DEFAULT_REGION, or \
+                     `region` in profile `{}`{}",
+                    self.profile_name,
+                    self.sources_note()
+                ),
+            )
+        })
+    }
+
+    /// The global endpoint URL (explicit, `AWS_ENDPOINT_URL` or the profile's `endpoint_url`).
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// The endpoint URL for one service, in botocore's order: explicit; then, unless
+    /// configured endpoints are ignored, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the
+    /// service's `endpoint_url` in the profile's `[services x]` section, the profile's
+    /// `endpoint_url`. `service_id` is the model's `serviceId` (`S3`, `Secrets Manager`) or a
+    /// client name (`s3`, `secretsmanager` → not the same: use the service id).
+    pub fn endpoint_url_for(&self, service_id: &str) -> Option<String> {
+        if let Some(u) = &self.explicit.endpoint_url {
+            return Some(u.clone());
+        }
+        if self.ignore_configured_endpoint_urls() {
+            return None;
+        }
+        if let Some(u) = self.env.get(&settings::service_env_var(service_id)) {
+            return Some(u);
+        }
+        if let Some(u) = self.env.get("AWS_ENDPOINT_URL") {
+            return Some(u);
+        }
+        if let Ok(Some(services)) = self.services_section() {
+            let key = settings::snake_service_id(service_id);
+            if let Some(u) = services.sub_properties(&key).remove("endpoint_url") {
+                if !u.is_empty() {
+                    return Some(u);
+                }
+            }
+        }
+        self.profile_value("endpoint_url").map(str::to_string)
+    }
+
+    fn configured_global_endpoint(&self) -> Option<String> {
+        if let Some(u) = &self.explicit.endpoint_url {
+            return Some(u.clone());
+        }
+        if self.ignore_configured_endpoint_urls() {
+            return None;
+        }
+        self.env
+            .get("AWS_ENDPOINT_URL")
+            .or_else(|| self.profile_value("endpoint_url").map(str::to_string))
+    }
+
+    /// `ignore_configured_endpoint_urls`: explicit, `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`,
+    /// profile.
+    pub fn ignore_configured_endpoint_urls(&self) -> bool {
+        if let Some(b) = self.explicit.ignore_configured_endpoint_urls {
+            return b;
+        }
+        self.try_bool(
+            "ignore_configured_endpoint_urls",
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        )
+        .ok()
+        .flatten()
+        .unwrap_or(false)
+    }
+
+    /// The `[services x]` section the profile's `services` key names. Naming one that does not
+    /// exist is an error (botocore's `InvalidConfigError`).
+    pub fn services_section(&self) -> Result<Option<&Section>, Error> {
+        let Some(name) = self.profile_value("services") else {
+            return Ok(None);
+        };
+        match self.profiles.services(name) {
+            Some(s) => Ok(Some(s)),
+            None => Err(Error::new(
+                INVALID_CONFIG,
+                format!(
+                    "profile `{}` uses the services section \"{name}\" (key `services`), but no \
+                     [services {name}] section exists{}",
+                    self.profile_name,
+                    self.sources_note()
+                ),
+            )),
+        }
+    }
+
+    /// `retry_mode`: explicit, `AWS_RETRY_MODE`, profile; botocore's default is `standard`.
+    pub fn retry_mode(&self) -> RetryMode {
+        self.try_retry_mode().unwrap_or_default()
+    }
+
+    fn try_retry_mode(&self) -> Result<RetryMode, Error> {
+        if let Some(m) = self.explicit.retry_mode {
+            return Ok(m);
+        }
+        match self.lookup("retry_mode", "AWS_RETRY_MODE") {
+            None => Ok(RetryMode::default()),
+            Some((v, origin)) => RetryMode::parse(&v).ok_or_else(|| {
+                Error::new(
+                    INVALID_CONFIG,
+                    format!(
+                        "{origin}: invalid retry_mode {v:?}: expected one of legacy, standard, \
+                         adaptive"
+                    ),
+                )
+            }),
+        }
+    }
+
+    /// `max_attempts` (total attempts, first included): explicit, `AWS_MAX_ATTEMPTS`, profile;
+    /// `None` means the retry mode's default.
+    pub fn max_attempts(&self) -> Option<u32> {
+        self.try_max_attempts().ok().flatten()
+    }
+
+    fn try_max_attempts(&self) -> Result<Option<u32>, Error> {
+        if let Some(n) = self.explicit.max_attempts {
+            return Ok(Some(n));
+        }
+        match self.lookup("max_attempts", "AWS_MAX_ATTEMPTS") {
+            None => Ok(None),
+            Some((v, origin)) => match v.trim().parse::<u32>() {
+                Ok(n) if n >= 1 => Ok(Some(n)),
+                _ => Err(Error::new(
+                    INVALID_CONFIG,
+                    format!("{origin}: invalid max_attempts {v:?}: expected an integer >= 1"),
+                )),
+            },
+        }
+    }
+
+    /// `use_fips_endpoint`: explicit, `AWS_USE_FIPS_ENDPOINT`, profile.
+    pub fn use_fips(&self) -> bool {
+        self.explicit.use_fips.unwrap_or_else(|| {
+            self.try_bool("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")
+                .ok()
+                .flatten()
+                .unwrap_or(false)
+        })
+    }
+
+    /// `use_dualstack_endpoint`: explicit, `AWS_USE_DUALSTACK_ENDPOINT`, profile.
+    pub fn use_dualstack(&self) -> bool {
+        self.explicit.use_dualstack.unwrap_or_else(|| {
+            self.try_bool("use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT")
+                .ok()
+                .flatten()
+                .unwrap_or(false)
+        })
+    }
+
+    /// S3's `addressing_style` (profile `s3 =` sub-property): `auto` unless set.
+    pub fn s3_addressing_style(&self) -> S3AddressingStyle {
+        self.try_s3_addressing_style().unwrap_or_default()
+    }
+
+    fn try_s3_addressing_style(&self) -> Result<S3AddressingStyle, Error> {
+        if let Some(s) = self.explicit.s3_addressing_style {
+            return Ok(s);
+        }
+        let Some(profile) = self.profile() else {
+            return Ok(S3AddressingStyle::default());
+        };
+        match profile.sub_properties("s3").get("addressing_style") {
+            None => Ok(S3AddressingStyle::default()),
+            Some(v) => S3AddressingStyle::parse(v).ok_or_else(|| {
+                Error::new(
+                    INVALID_CONFIG,
+                    format!(
+                        "{}: invalid s3 addressing_style {v:?}: expected auto, virtual or path",
+                        self.profile_origin()
+                    ),
+                )
+            }),
+        }
+    }
+
+    /// The CA bundle: explicit ([`HttpSettings::ca_bundle`]), `AWS_CA_BUNDLE`, profile
+    /// `ca_bundle`.
+    pub fn ca_bundle(&self) -> Option<&std::path::Path> {
+        self.http.ca_bundle.as_deref()
+    }
+
+    fn resolve_ca_bundle(&self) -> Option<PathBuf> {
+        if let Some(p) = &self.http.ca_bundle {
+            return Some(p.clone());
+        }
+        let lookup = |k: &str| self.env.get(k);
+        self.lookup("ca_bundle", "AWS_CA_BUNDLE")
+            .and_then(|(v, _)| {
+                crate::profile::expand_home(&v, &lookup, Platform::current()).map(PathBuf::from)
+            })
+    }
+
+    /// The instance-metadata settings (endpoint, mode, v1 fallback, timeout, attempts).
+    pub fn imds_settings(&self) -> Result<ImdsSettings, Error> {
+        ImdsSettings::resolve(
+            &|k| self.env.get(k),
+            self.profile(),
+            self.explicit.imds_endpoint.as_deref(),
+            self.explicit.imds_endpoint_mode.as_deref(),
+        )
+    }
+
+    /// The selected profile's name (`default` unless chosen).
+    pub fn profile_name(&self) -> &str {
+        &self.profile_name
+    }
+
+    /// The selected profile, if the files define it.
+    pub fn profile(&self) -> Option<&Section> {
+        self.profiles.profile(&self.profile_name)
+    }
+
+    /// Everything the profile files define.
+    pub fn profiles(&self) -> &ProfileSet {
+        &self.profiles
+    }
+
+    /// The captured environment.
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
+        self.credentials.as_ref()
+    }
+
+    /// Resolves credentials now and reports where they came from (boto3's
+    /// `session.get_credentials()`): provider, access key id, whether a session token is
+    /// present and the expiry. The secret and token are never shown.
+    pub async fn inspect_credentials(&self) -> Result<credentials::CredentialsInfo, Error> {
+        let provider = self.credentials.as_ref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::NoCredentials,
+                "Unable to locate credentials: no credential provider is configured",
+            )
+        })?;
+        let c = provider.provide_credentials().await?;
+        Ok(credentials::CredentialsInfo::from(&c))
+    }
+
+    pub fn http(&self) -> &HttpSettings {
+        &self.http
+    }
+
+    fn profile_value(&self, key: &str) -> Option<&str> {
+        self.profile()?.get_nonempty(key)
+    }
+
+    /// A setting from the environment variable, else the profile, with where it came from.
+    fn lookup(&self, key: &str, var: &str) -> Option<(String, String)> {
+        if let Some(v) = self.env.get(var) {
+            return Some((v, format!("environment variable {var}")));
+        }
+        self.profile_value(key).map(|v| {
+            (
+                v.to_string(),
+                format!("{}, key `{key}`", self.profile_origin()),
+            )
+        })
+    }
+
+    /// botocore's `ensure_boolean`: `true` (any case) is true, anything else false; a value
+    /// that is neither `true` nor `false` is reported as invalid.
+    fn try_bool(&self, key: &str, var: &str) -> Result<Option<bool>, Error> {
+        match self.lookup(key, var) {
+            None => Ok(None),
+            Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
+                "true" => Ok(Some(true)),
+                "false" => Ok(Some(false)),
+                _ => Err(Error::new(
+                    INVALID_CONFIG,
+                    format!("{origin}: invalid boolean {v:?}: expected true or false"),
+                )),
+            },
+        }
+    }
+
+    fn profile_origin(&self) -> String {
+        format!("profile `{}`{}", self.profile_name, self.sources_note())
+    }
+
+    fn sources_note(&self) -> String {
+        if self.profiles.sources.is_empty() {
+            String::new()
+        } else {
+            let files: Vec<String> = self
+                .profiles
+                .sources
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            format!(" (files: {})", files.join(", "))
+        }
+    }
+}
+
+fn profile_not_found(name: &str, profiles: &ProfileSet) -> Error {
+    let files: Vec<String> = profiles
+        .sources
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let known: Vec<&str> = profiles.profiles.keys().map(String::as_str).collect();
+    Error::new(
+        ErrorKind::InvalidConfig,
+        format!(
+            "The config profile ({name}) could not be found (looked in: {}; profiles defined: {})",
+            if files.is_empty() {
+                "no files: no home directory".to_string()
+            } else {
+                files.join(", ")
+            },
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ),
+    )
+}
+
+/// Builds a [`Config`] from explicit values.
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder(Config);
+
+impl ConfigBuilder {
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.0.region = Some(region.into());
+        self
+    }
+    /// Static credentials (boto3's `aws_access_key_id=` / `aws_secret_access_key=`).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.0.credentials = Some(Arc::new(credentials));
+        self
+    }
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.0.credentials = Some(Arc::new(provider));
+        self
+    }
+    /// Sends every request to this URL instead of the resolved endpoint.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.0.endpoint_url = Some(url.clone());
+        self.0.explicit.endpoint_url = Some(url);
+        self
+    }
+    /// Ignores endpoint URLs from the environment and profile (not an explicit one).
+    pub fn ignore_configured_endpoint_urls(mut self, ignore: bool) -> Self {
+        self.0.explicit.ignore_configured_endpoint_urls = Some(ignore);
+        if self.0.explicit.endpoint_url.is_none() {
+            self.0.endpoint_url = self.0.configured_global_endpoint();
+        }
+        self
+    }
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.0.explicit.retry_mode = Some(mode);
+        self
+    }
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.0.explicit.max_attempts = Some(attempts);
+        self
+    }
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.0.explicit.use_fips = Some(on);
+        self
+    }
+    pub fn use_dualstack(mut self, on: bool) -> Self {
+        self.0.explicit.use_dualstack = Some(on);
+        self
+    }
+    pub fn s3_addressing_style(mut self, style: S3AddressingStyle) -> Self {
+        self.0.explicit.s3_addressing_style = Some(style);
+        self
+    }
+    /// Overrides the instance-metadata endpoint (`ec2_metadata_service_endpoint`).
+    pub fn imds_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.0.explicit.imds_endpoint = Some(url.into());
+        self
+    }
+    /// Overrides the instance-metadata endpoint mode (`IPv4` or `IPv6`).
+    pub fn imds_endpoint_mode(mut self, mode: impl Into<String>) -> Self {
+        self.0.explicit.imds_endpoint_mode = Some(mode.into());
+        self
+    }
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.0.http.ca_bundle = Some(path.into());
+        self
+    }
+    pub fn http(mut self, http: HttpSettings) -> Self {
+        self.0.http = http;
+        self
+    }
+    /// Speaks `protocol` instead of the one botocore would pick, when the service supports it.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.0.protocol = Some(protocol);
+        self
+    }
+    pub fn build(self) -> Config {
+        self.0
+    }
+}
+
+/// botocore's metadata-service defaults.
+pub(crate) const IMDS_DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);

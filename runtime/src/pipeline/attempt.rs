@@ -1,0 +1,261 @@
+//! One attempt: the serialized request made concrete for an endpoint, sent, and its response
+//! parsed into a value or a service error.
+
+use super::endpoint::Endpoint;
+use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
+use crate::protocol::{self, Response};
+use crate::retry;
+use crate::schema::{Kind, Operation, Protocol, Service, Shape, PAYLOAD};
+use crate::types::Body;
+use crate::value::Value;
+
+/// A request ready to sign and send, kept across attempts so every retry sends the same bytes.
+pub(crate) struct Prepared {
+    pub method: &'static str,
+    /// Path and query as sent (and signed).
+    pub uri: String,
+    /// `scheme://authority` + `uri`.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    /// The body; `None` once a one-shot stream has been sent.
+    pub body: Option<Body>,
+}
+
+impl Prepared {
+    /// Applies `endpoint` (host prefix, base path, headers) to a serialized request.
+    pub(crate) fn new(req: protocol::Request, endpoint: &Endpoint) -> Prepared {
+        let authority = match &req.host_prefix {
+            Some(p) => format!("{p}{}", endpoint.authority),
+            None => endpoint.authority.clone(),
+        };
+        let mut uri = format!("{}{}", endpoint.base_path, req.path);
+        if uri.is_empty() {
+            uri.push('/');
+        }
+        if !req.query.is_empty() {
+            uri.push(if uri.contains('?') { '&' } else { '?' });
+            let pairs: Vec<String> = req
+                .query
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        crate::encoding::uri_encode(k),
+                        crate::encoding::uri_encode(v)
+                    )
+                })
+                .collect();
+            uri.push_str(&pairs.join("&"));
+        }
+        let mut headers = req.headers;
+        headers.extend(endpoint.headers.iter().cloned());
+        headers.push(("host".into(), authority.clone()));
+        headers.push((
+            "user-agent".into(),
+            concat!("rboto/", env!("CARGO_PKG_VERSION")).into(),
+        ));
+        if let Some(len) = req.body.content_length() {
+            if len > 0 || matches!(req.method, "POST" | "PUT" | "PATCH") {
+                headers.push(("content-length".into(), len.to_string()));
+            }
+        }
+        Prepared {
+            method: req.method,
+            url: format!("{}://{authority}{uri}", endpoint.scheme),
+            uri,
+            headers,
+            body: Some(req.body),
+        }
+    }
+
+    /// The body for the next attempt: a copy when in memory, else the stream (once).
+    pub(crate) fn take_body(&mut self) -> Option<Body> {
+        match self.body.as_ref().and_then(Body::try_clone) {
+            Some(copy) => Some(copy),
+            None => self.body.take(),
+        }
+    }
+
+    /// Whether another attempt could resend the body.
+    pub(crate) fn replayable(&self) -> bool {
+        self.body.is_some()
+    }
+}
+
+/// Builds the `http::Request` for one attempt from signed headers.
+pub(crate) fn http_request(
+    prepared: &Prepared,
+    headers: &[(String, String)],
+    body: Body,
+) -> Result<http::Request<Body>, Error<RawModeled>> {
+    let mut builder = http::Request::builder()
+        .method(prepared.method)
+        .uri(&prepared.url);
+    for (k, v) in headers {
+        if k.eq_ignore_ascii_case("host") {
+            continue; // hyper derives Host from the URI authority
+        }
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    builder.body(body).map_err(|e| {
+        Error::new(
+            ErrorKind::ParamValidation,
+            format!("could not build the HTTP request: {e}"),
+        )
+    })
+}
+
+/// What the retry loop needs to know about a response, beyond the error it carried.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ResponseInfo {
+    /// The `Date` header (clock skew, `ttl`).
+    pub date: Option<String>,
+    /// The `x-amz-retry-after` header (milliseconds).
+    pub retry_after: Option<String>,
+    /// DynamoDB's `x-amz-crc32` did not match the body.
+    pub crc32_mismatch: bool,
+    /// When the response head arrived, by the local clock.
+    pub received_at: Option<std::time::SystemTime>,
+}
+
+/// A failed attempt: the error, and the response when one arrived.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub error: Error<RawModeled>,
+    pub response: Option<ResponseInfo>,
+}
+
+impl From<Error<RawModeled>> for Failure {
+    fn from(error: Error<RawModeled>) -> Self {
+        Failure {
+            error,
+            response: None,
+        }
+    }
+}
+
+/// Reads and parses a response: the output value, or the service error it carries.
+pub(crate) async fn parse(
+    service: &'static Service,
+    op: &'static Operation,
+    protocol: Protocol,
+    response: http::Response<Body>,
+) -> Result<(Value, ResponseInfo), Failure> {
+    let (parts, body) = response.into_parts();
+    let status = parts.status.as_u16();
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let mut info = ResponseInfo {
+        date: header("date"),
+        retry_after: header("x-amz-retry-after"),
+        crc32_mismatch: false,
+        received_at: Some(std::time::SystemTime::now()),
+    };
+    let success = (200..300).contains(&status);
+    // A streaming payload is handed to the caller unread.
+    let (payload, bytes) = if success && streaming_payload(op.output) {
+        (Some(body), bytes::Bytes::new())
+    } else {
+        match body.collect().await {
+            Ok(bytes) => (None, bytes),
+            Err(e) => {
+                return Err(Failure {
+                    error: e.into_error().map_modeled(|n| match n {}),
+                    response: Some(info),
+                })
+            }
+        }
+    };
+    if payload.is_none() && retry::crc32::dynamodb_mismatch(service, &parts.headers, &bytes) {
+        info.crc32_mismatch = true;
+        let sent = header(retry::crc32::HEADER).unwrap_or_default();
+        return Err(Failure {
+            error: Error::new(
+                ErrorKind::ResponseParse,
+                format!(
+                    "the response body was damaged in transit: its CRC32 is {} but the \
+                     x-amz-crc32 header says {sent}",
+                    crc32fast::hash(&bytes)
+                ),
+            ),
+            response: Some(info),
+        });
+    }
+    let resp = Response {
+        status,
+        headers: &parts.headers,
+        body: &bytes,
+    };
+    if success {
+        return match protocol::parse_output(protocol, service, op, &resp, payload) {
+            Ok(v) => Ok((v, info)),
+            Err(e) => Err(Failure {
+                error: Error::new(
+                    ErrorKind::ResponseParse,
+                    format!("unable to parse the response: {e}"),
+                ),
+                response: Some(info),
+            }),
+        };
+    }
+    Err(Failure {
+        error: service_error(service, op, protocol, &resp),
+        response: Some(info),
+    })
+}
+
+/// The service error a response carries, with its modeled exception when one matches.
+pub(crate) fn service_error(
+    service: &'static Service,
+    op: &'static Operation,
+    protocol: Protocol,
+    resp: &Response<'_>,
+) -> Error<RawModeled> {
+    let parts = protocol::parse_error(protocol, service, op, resp);
+    let request_id = parts.request_id.clone().or_else(|| {
+        ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"]
+            .iter()
+            .find_map(|h| resp.header(h).map(str::to_string))
+    });
+    let modeled = find_modeled(service, &parts.code).and_then(|(index, shape)| {
+        protocol::parse_error_shape(protocol, service, shape, resp)
+            .ok()
+            .map(|value| RawModeled { index, value })
+    });
+    let code = if parts.code.is_empty() {
+        resp.status.to_string()
+    } else {
+        parts.code
+    };
+    Error::service(ServiceError {
+        code,
+        message: parts.message,
+        request_id,
+        status: resp.status,
+        modeled,
+    })
+}
+
+/// The modeled exception whose error code is `code`.
+fn find_modeled(svc: &'static Service, code: &str) -> Option<(usize, &'static Shape)> {
+    if code.is_empty() {
+        return None;
+    }
+    svc.errors.iter().enumerate().find_map(|(i, s)| {
+        let c = s.error.map(|e| e.code).unwrap_or(s.name);
+        (c == code || s.name == code).then_some((i, *s))
+    })
+}
+
+/// Whether the output's payload member is a stream (S3 GetObject's `Body`).
+fn streaming_payload(output: &'static Shape) -> bool {
+    match output.kind {
+        Kind::Structure(members) => members.iter().any(|m| m.has(PAYLOAD) && m.is_streaming()),
+        _ => false,
+    }
+}

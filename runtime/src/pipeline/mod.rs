@@ -1,0 +1,7 @@
+//! The stages of the request pipeline that [`crate::ServiceClient::call_dyn`] runs in order:
+//! resolve the endpoint, prepare the HTTP request once, then per attempt sign, send and
+//! parse. Each stage is a module so it can change without touching the others.
+
+pub(crate) mod attempt;
+pub(crate) mod endpoint;
+pub(crate) mod sign;

@@ -1,0 +1,74 @@
+//! Signing one attempt: credentials from the config's provider, SigV4 over the prepared request.
+
+use super::endpoint::Endpoint;
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, RawModeled};
+use crate::schema::{Operation, NO_AUTH, UNSIGNED_PAYLOAD};
+use crate::sigv4;
+use crate::types::Body;
+
+/// Adds the signature headers (and `x-amz-security-token`, `x-amz-content-sha256`) to `headers`.
+pub(crate) async fn sign(
+    config: &Config,
+    op: &'static Operation,
+    endpoint: &Endpoint,
+    method: &str,
+    uri: &str,
+    headers: &mut Vec<(String, String)>,
+    body: &Body,
+) -> Result<(), Error<RawModeled>> {
+    if op.has(NO_AUTH) {
+        return Ok(());
+    }
+    let provider = config.credentials.as_ref().ok_or_else(|| {
+        Error::new(
+            ErrorKind::NoCredentials,
+            "Unable to locate credentials (looked in: explicit config, environment \
+             variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+        )
+    })?;
+    let creds = provider
+        .provide_credentials()
+        .await
+        .map_err(|e| e.map_modeled(|n| match n {}))?;
+    let s3_style = endpoint.disable_double_encoding;
+    let signable_body = match body.bytes() {
+        Some(b) if !op.has(UNSIGNED_PAYLOAD) => sigv4::SignableBody::Bytes(b),
+        _ => sigv4::SignableBody::UnsignedPayload,
+    };
+    let out = {
+        let header_refs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let signable = sigv4::SignableRequest {
+            method,
+            uri,
+            headers: &header_refs,
+            body: signable_body,
+        };
+        let params = sigv4::SigningParams {
+            access_key_id: creds.access_key_id(),
+            secret_access_key: creds.secret_access_key(),
+            session_token: creds.session_token(),
+            region: &endpoint.signing_region,
+            service: &endpoint.signing_name,
+            time: std::time::SystemTime::now(),
+            settings: sigv4::SigningSettings {
+                normalize_path: !s3_style,
+                double_uri_encode: !s3_style,
+                payload_checksum_header: s3_style,
+                location: sigv4::SignatureLocation::Headers,
+                session_token_signed: true,
+            },
+        };
+        sigv4::sign(&signable, &params).map_err(|e| {
+            Error::new(
+                ErrorKind::Signing,
+                format!("could not sign the request: {e}"),
+            )
+        })?
+    };
+    headers.extend(out.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
+    Ok(())
+}

@@ -1,0 +1,752 @@
+//! The HTTP bindings shared by `rest-json` and `rest-xml`, following botocore 1.44.5's
+//! `BaseRestSerializer` (`serialize.py`) and `BaseRestParser` (`parsers.py`).
+//!
+//! # Requests
+//! Each input member goes where its `location` says:
+//! * `uri`: the `{Label}` of `requestUri`, percent-encoded (`{Key+}` keeps `/`); a label without
+//!   a value is an error. The template's own query (`/{Bucket}?tagging`, `?x-id=PutObject`) stays
+//!   literally in [`Request::path`], as botocore leaves it in `url_path`; the pipeline appends the
+//!   member query after it with `&`.
+//! * `querystring`: `key=value`; lists repeat the key; a map is free-form parameters (a map of
+//!   lists repeats keys). As in botocore's dict, a later parameter with the same key replaces
+//!   the earlier value in place.
+//! * `header`: lists comma-joined (strings containing `,` or `"` quoted), `jsonvalue` members
+//!   base64 JSON, timestamps an HTTP date unless modeled otherwise (whole seconds);
+//!   `headers`: a prefix map (`x-amz-meta-*`).
+//! * Timestamps in the URI and query are ISO 8601 unless modeled otherwise; booleans
+//!   `true`/`false`; floats as Python prints them.
+//!
+//! The body: a `payload` member that is a blob or string (streaming or not) is the raw body; a
+//! structure/union payload is that member serialized alone (or, unset, the protocol's empty
+//! body); without a payload member, the protocol's document of every body member, or no body
+//! when none is set (rest-json: `{}` when the input has any body member at all).
+//!
+//! # Responses
+//! Status-code, header and prefix-header members come from the HTTP message; header lists are
+//! split on `,` (botocore does not unquote); the body fills the rest, or the payload member.
+
+use super::checksum;
+use super::token::new_idempotency_token;
+use super::{ParseError, Request, Response, SerializeError};
+use crate::encoding::{uri_encode, uri_encode_path};
+use crate::schema::{
+    Kind, Location, Member, Operation, Shape, TimestampFormat, DOCUMENT, EVENT_STREAM, HOST_LABEL,
+    IDEMPOTENCY_TOKEN, JSON_VALUE, PAYLOAD,
+};
+use crate::types::{Blob, Body, DateTime};
+use crate::value::Value;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+#[cfg(test)]
+mod suite_tests;
+
+/// Which document format a REST protocol writes and reads its body in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyFormat {
+    Json,
+    Xml,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Expands `endpoint.hostPrefix` with the input's `hostLabel` members (botocore's
+/// `_expand_host_prefix`): each must match `^[A-Za-z0-9.-]+$`.
+pub(crate) fn expand_host_prefix(
+    op: &'static Operation,
+    slots: &[Option<Value>],
+) -> Result<Option<String>, SerializeError> {
+    let Some(template) = op.host_prefix else {
+        return Ok(None);
+    };
+    let mut prefix = template.to_string();
+    let mut bad = Vec::new();
+    for (i, m) in op.input.members().iter().enumerate() {
+        if !m.has(HOST_LABEL) {
+            continue;
+        }
+        match slots.get(i).and_then(Option::as_ref) {
+            Some(Value::Str(s))
+                if !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
+            {
+                prefix = prefix.replace(&format!("{{{}}}", m.name), s);
+            }
+            _ => bad.push(m.name),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(SerializeError(format!(
+            "Invalid value for parameter(s): {}. Must contain only alphanumeric characters, \
+             hyphen, or period.",
+            bad.join(", ")
+        )));
+    }
+    Ok(Some(prefix))
+}
+
+/// Sets every unset top-level `idempotencyToken` member to a fresh UUID (botocore's
+/// `generate_idempotent_uuid`), wherever the member is bound.
+fn fill_idempotency_tokens(members: &[Member], slots: &mut [Option<Value>]) {
+    for (m, slot) in members.iter().zip(slots.iter_mut()) {
+        if m.has(IDEMPOTENCY_TOKEN) && slot.is_none() {
+            *slot = Some(Value::Str(new_idempotency_token()));
+        }
+    }
+}
+
+/// A float as Python's `str(float)` writes it, with botocore's spellings of the special values.
+pub(crate) fn python_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+    }
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if f < 0.0 { "-" } else { "" };
+    if (-4..16).contains(&exp) {
+        if exp >= 0 {
+            let point = exp as usize + 1;
+            let (int, frac) = if digits.len() > point {
+                (digits[..point].to_string(), digits[point..].to_string())
+            } else {
+                (format!("{digits:0<point$}"), "0".to_string())
+            };
+            format!("{sign}{int}.{frac}")
+        } else {
+            let zeros = "0".repeat((-exp - 1) as usize);
+            format!("{sign}0.{zeros}{digits}")
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let rest = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        format!("{sign}{first}{rest}e{esign}{:02}", exp.abs())
+    }
+}
+
+/// A timestamp as botocore's `_convert_timestamp_to_str` writes it; `whole_seconds` drops the
+/// fraction first, as `_convert_header_value` does via `calendar.timegm`.
+pub(crate) fn format_timestamp(
+    t: &DateTime,
+    format: TimestampFormat,
+    whole_seconds: bool,
+) -> String {
+    let micros = if whole_seconds {
+        0
+    } else {
+        t.subsec_nanos() / 1000
+    };
+    match format {
+        TimestampFormat::Iso8601 => {
+            let whole = DateTime::from_secs(t.secs()).to_iso8601();
+            match whole.strip_suffix('Z') {
+                Some(base) if micros != 0 => format!("{base}.{micros:06}Z"),
+                _ => whole,
+            }
+        }
+        TimestampFormat::UnixTimestamp => {
+            if micros == 0 {
+                t.secs().to_string()
+            } else {
+                let scaled = i128::from(t.secs()) * 1_000_000 + i128::from(micros);
+                python_float(scaled as f64 / 1e6)
+            }
+        }
+        TimestampFormat::Rfc822 => DateTime::from_secs(t.secs()).to_http_date(),
+    }
+}
+
+fn bind_err(op: &Operation, m: &Member, what: &str, v: &Value) -> SerializeError {
+    SerializeError(format!(
+        "{}.{}: cannot bind {} to the {what}",
+        op.input.name,
+        m.name,
+        v.type_name()
+    ))
+}
+
+/// botocore's `_get_uri_and_query_string_value`, then `str()`.
+fn uri_value(m: &Member, v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Str(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => python_float(*f),
+        Value::Timestamp(t) => format_timestamp(
+            t,
+            m.timestamp_format().unwrap_or(TimestampFormat::Iso8601),
+            false,
+        ),
+        Value::Blob(b) => STANDARD.encode(b.as_bytes()),
+        _ => return None,
+    })
+}
+
+/// botocore's `_escape_header_list_string`.
+fn escape_header_list_string(s: &str) -> String {
+    if s.contains('"') || s.contains(',') {
+        format!("\"{}\"", s.replace('"', "\\\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// botocore's `_convert_header_value`.
+fn header_value(m: &Member, v: &Value) -> Option<String> {
+    Some(match (&m.target.kind, v) {
+        (_, Value::Timestamp(t)) => format_timestamp(
+            t,
+            m.timestamp_format().unwrap_or(TimestampFormat::Rfc822),
+            true,
+        ),
+        (Kind::List(item), Value::List(items)) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for i in items {
+                parts.push(match (&item.target.kind, i) {
+                    (Kind::String, Value::Str(s)) => escape_header_list_string(s),
+                    _ => header_value(item, i)?,
+                });
+            }
+            parts.join(",")
+        }
+        (_, Value::Str(s)) if m.has(JSON_VALUE) => STANDARD.encode(compact_json(s)),
+        (_, Value::Document(d)) if m.has(JSON_VALUE) => {
+            STANDARD.encode(serde_json::to_string(&d.to_json()).unwrap_or_default())
+        }
+        (_, Value::Str(s)) => s.clone(),
+        (_, Value::Bool(b)) => b.to_string(),
+        (_, Value::Int(i)) => i.to_string(),
+        (_, Value::Float(f)) => python_float(*f),
+        (_, Value::Blob(b)) => STANDARD.encode(b.as_bytes()),
+        _ => return None,
+    })
+}
+
+/// A `jsonvalue` member given as JSON text, re-written without spaces as botocore's
+/// `json.dumps(value, separators=(',', ':'))`; text that is not JSON is sent as given.
+fn compact_json(s: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(s) {
+        Ok(j) => serde_json::to_string(&j).unwrap_or_else(|_| s.to_string()),
+        Err(_) => s.to_string(),
+    }
+}
+
+/// Query parameters with Python dict semantics: a repeated key replaces the value in place.
+#[derive(Default)]
+struct QueryParams(Vec<(String, Vec<String>)>);
+
+impl QueryParams {
+    fn set(&mut self, key: String, values: Vec<String>) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => *v = values,
+            None => self.0.push((key, values)),
+        }
+    }
+    /// `percent_encode_sequence` order: lists expand to one pair per item.
+    fn into_pairs(self) -> Vec<(String, String)> {
+        self.0
+            .into_iter()
+            .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v)))
+            .collect()
+    }
+}
+
+fn set_header(headers: &mut Vec<(String, String)>, name: String, value: String) {
+    match headers.iter_mut().find(|(n, _)| *n == name) {
+        Some((_, v)) => *v = value,
+        None => headers.push((name, value)),
+    }
+}
+
+/// Renders `requestUri` with the encoded labels (botocore's `_render_uri_template`).
+fn render_uri(op: &Operation, labels: &[(&str, String)]) -> Result<String, SerializeError> {
+    let template = op.request_uri;
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let label = &after[..end];
+        let (name, greedy) = match label.strip_suffix('+') {
+            Some(n) => (n, true),
+            None => (label, false),
+        };
+        let value = labels
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| {
+                SerializeError(format!(
+                    "{}: missing required URI label {name} (requestUri {template})",
+                    op.name
+                ))
+            })?;
+        out.push_str(&if greedy {
+            uri_encode_path(value)
+        } else {
+            uri_encode(value)
+        });
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Whether a payload member is sent and received raw (botocore's `_has_streaming_payload`).
+pub(crate) fn is_raw_payload(m: &Member) -> bool {
+    matches!(m.target.kind, Kind::Blob | Kind::String)
+}
+
+fn raw_body(m: &Member, v: Value) -> Result<Body, SerializeError> {
+    Ok(match v {
+        Value::Body(b) => b,
+        Value::Blob(b) => Body::from(b.into_inner()),
+        Value::Str(s) => Body::from(s),
+        other => {
+            return Err(SerializeError(format!(
+                "{}: the payload must be a blob, string or stream, found {}",
+                m.name,
+                other.type_name()
+            )))
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------
+
+/// Serializes `input` for a REST protocol whose documents are `format`.
+pub(crate) fn serialize(
+    format: BodyFormat,
+    op: &'static Operation,
+    input: Value,
+) -> Result<Request, SerializeError> {
+    let shape = op.input;
+    let members = shape.members();
+    let mut slots = match input {
+        Value::Struct(s) => s,
+        other => {
+            return Err(SerializeError(format!(
+                "{}: expected structure, found {}",
+                shape.name,
+                other.type_name()
+            )))
+        }
+    };
+    slots.resize_with(members.len().max(slots.len()), || None);
+    for (m, slot) in members.iter().zip(slots.iter()) {
+        if m.target.has(EVENT_STREAM) && slot.is_some() {
+            return Err(SerializeError(format!(
+                "{}.{}: event stream input is not supported yet",
+                shape.name, m.name
+            )));
+        }
+    }
+    fill_idempotency_tokens(members, &mut slots);
+    checksum::fill_validation_mode(op, &mut slots);
+    let chosen_algorithm = checksum::chosen_algorithm(op, &slots);
+    let host_prefix = expand_host_prefix(op, &slots)?;
+
+    let mut labels: Vec<(&str, String)> = Vec::new();
+    let mut query = QueryParams::default();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for (m, slot) in members.iter().zip(slots.iter_mut()) {
+        if matches!(m.location, Location::Body) {
+            continue;
+        }
+        let Some(v) = slot.take() else { continue };
+        let key = m.location_name.unwrap_or(m.name);
+        match m.location {
+            Location::Uri => {
+                let s = uri_value(m, &v).ok_or_else(|| bind_err(op, m, "URI", &v))?;
+                labels.push((key, s));
+            }
+            Location::Querystring => match (&m.target.kind, v) {
+                (Kind::Map(_, vm), Value::Map(entries)) => {
+                    for (k, item) in entries {
+                        let values = match item {
+                            Value::List(items) => items
+                                .iter()
+                                .map(|i| uri_value(vm, i))
+                                .collect::<Option<Vec<_>>>(),
+                            other => uri_value(vm, &other).map(|s| vec![s]),
+                        }
+                        .ok_or_else(|| {
+                            SerializeError(format!(
+                                "{}.{}[{k:?}]: cannot bind to the query string",
+                                shape.name, m.name
+                            ))
+                        })?;
+                        query.set(k, values);
+                    }
+                }
+                (Kind::List(item), Value::List(items)) => {
+                    let values = items
+                        .iter()
+                        .map(|i| uri_value(item, i))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| bind_err(op, m, "query string", &Value::List(vec![])))?;
+                    query.set(key.to_string(), values);
+                }
+                (_, v) => {
+                    let s = uri_value(m, &v).ok_or_else(|| bind_err(op, m, "query string", &v))?;
+                    query.set(key.to_string(), vec![s]);
+                }
+            },
+            Location::Header => {
+                if matches!(&v, Value::List(items) if items.is_empty()) {
+                    continue; // botocore: empty lists are not sent
+                }
+                let s = header_value(m, &v).ok_or_else(|| bind_err(op, m, "header", &v))?;
+                set_header(&mut headers, key.to_string(), s);
+            }
+            Location::Headers => match v {
+                Value::Map(entries) => {
+                    for (k, item) in entries {
+                        let s = match item {
+                            Value::Str(s) => s,
+                            other => {
+                                return Err(bind_err(op, m, "prefixed headers", &other));
+                            }
+                        };
+                        set_header(&mut headers, format!("{key}{k}"), s);
+                    }
+                }
+                other => return Err(bind_err(op, m, "prefixed headers", &other)),
+            },
+            // botocore has no request binding for a status code.
+            Location::StatusCode | Location::Body => {}
+        }
+    }
+
+    let method = if op.method.is_empty() {
+        "POST"
+    } else {
+        op.method
+    };
+    let mut req = Request::new(method, render_uri(op, &labels)?);
+    req.query = query.into_pairs();
+    req.headers = headers;
+    req.host_prefix = host_prefix;
+
+    let payload = members.iter().position(|m| m.has(PAYLOAD));
+    let mut raw = false;
+    match payload {
+        Some(i) if is_raw_payload(&members[i]) => {
+            raw = true;
+            if let Some(v) = slots[i].take() {
+                req.body = raw_body(&members[i], v)?;
+            }
+        }
+        Some(i) => {
+            let m = &members[i];
+            req.body = match slots[i].take() {
+                Some(v) => Body::from(match format {
+                    BodyFormat::Json => super::json::ser::to_json_body(m.target, &v)?,
+                    BodyFormat::Xml => super::xml::write_document(
+                        m.target,
+                        &v,
+                        m.location_name.or(m.target.location_name).unwrap_or(m.name),
+                        m.xml_namespace.or(m.target.xml_namespace),
+                        m.timestamp_format(),
+                    )?,
+                }),
+                None => match format {
+                    BodyFormat::Json => Body::from("{}"),
+                    BodyFormat::Xml => Body::empty(),
+                },
+            };
+        }
+        None => {
+            let any_set = members
+                .iter()
+                .zip(slots.iter())
+                .any(|(m, s)| matches!(m.location, Location::Body) && s.is_some());
+            if any_set {
+                let value = Value::Struct(take_body_members(members, &mut slots));
+                req.body = Body::from(match format {
+                    BodyFormat::Json => super::json::ser::to_json_body(shape, &value)?,
+                    BodyFormat::Xml => super::xml::write_document(
+                        shape,
+                        &value,
+                        shape.location_name.unwrap_or(shape.name),
+                        shape.xml_namespace,
+                        None,
+                    )?,
+                });
+            } else if format == BodyFormat::Json
+                && members.iter().any(|m| matches!(m.location, Location::Body))
+            {
+                req.body = Body::from("{}");
+            }
+        }
+    }
+    if format == BodyFormat::Json
+        && !raw
+        && req.body.content_length().is_some_and(|n| n > 0)
+        && req.header("content-type").is_none()
+    {
+        req.headers
+            .push(("Content-Type".to_string(), "application/json".to_string()));
+    }
+    checksum::apply(op, chosen_algorithm.as_deref(), &mut req)?;
+    Ok(req)
+}
+
+/// Moves the body-located members out of the (already partitioned) slots.
+fn take_body_members(members: &[Member], slots: &mut [Option<Value>]) -> Vec<Option<Value>> {
+    members
+        .iter()
+        .zip(slots.iter_mut())
+        .map(|(m, s)| match m.location {
+            Location::Body => s.take(),
+            _ => None,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+/// All values of header `name`, joined with `, ` as urllib3 does with repeated headers.
+pub(crate) fn header_text(response: &Response<'_>, name: &str) -> Option<String> {
+    let name = http::HeaderName::from_bytes(name.as_bytes()).ok()?;
+    let mut values = response.headers.get_all(&name).iter().peekable();
+    values.peek()?;
+    let texts: Vec<String> = values
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    Some(texts.join(", "))
+}
+
+fn parse_err(shape: &Shape, m: &Member, what: &str, text: &str) -> ParseError {
+    let shown: String = text.chars().take(64).collect();
+    ParseError(format!(
+        "{}.{}: invalid {what} {shown:?} in header {}",
+        shape.name,
+        m.name,
+        m.location_name.unwrap_or(m.name)
+    ))
+}
+
+/// One header-bound value (botocore's scalar handlers over the header text).
+fn parse_header_value(
+    shape: &Shape,
+    m: &Member,
+    text: &str,
+    format: BodyFormat,
+) -> Result<Value, ParseError> {
+    if m.has(JSON_VALUE) {
+        let bytes = super::xml::decode_base64(text)
+            .ok_or_else(|| parse_err(shape, m, "base64 JSON", text))?;
+        let json = String::from_utf8(bytes.into_inner().to_vec())
+            .map_err(|_| parse_err(shape, m, "UTF-8 JSON", text))?;
+        serde_json::from_str::<serde_json::Value>(&json)
+            .map_err(|_| parse_err(shape, m, "JSON", text))?;
+        return Ok(Value::Str(json));
+    }
+    Ok(match &m.target.kind {
+        Kind::String => Value::Str(text.to_string()),
+        Kind::Boolean => Value::Bool(match format {
+            // ensure_boolean
+            BodyFormat::Json => text.eq_ignore_ascii_case("true"),
+            BodyFormat::Xml => text == "true",
+        }),
+        Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger => {
+            let t = text.trim();
+            let i: i64 = t
+                .strip_prefix('+')
+                .unwrap_or(t)
+                .parse()
+                .map_err(|_| parse_err(shape, m, "integer", text))?;
+            Value::Int(i)
+        }
+        Kind::Float | Kind::Double | Kind::BigDecimal => Value::Float(
+            super::xml::parse_float(text).ok_or_else(|| parse_err(shape, m, "number", text))?,
+        ),
+        Kind::Timestamp => Value::Timestamp(
+            DateTime::parse_any(text.trim()).map_err(|_| parse_err(shape, m, "timestamp", text))?,
+        ),
+        Kind::Blob => Value::Blob(
+            super::xml::decode_base64(text).ok_or_else(|| parse_err(shape, m, "base64", text))?,
+        ),
+        Kind::List(item) => {
+            let mut out = Vec::new();
+            for part in text.split(',') {
+                out.push(parse_header_value(shape, item, part.trim(), format)?);
+            }
+            Value::List(out)
+        }
+        _ => return Err(parse_err(shape, m, "header-bound value", text)),
+    })
+}
+
+/// Fills the status-code, header and prefix-header members of `shape` (botocore's
+/// `_parse_non_payload_attrs`); other slots are left alone.
+pub(crate) fn parse_non_payload(
+    shape: &'static Shape,
+    response: &Response<'_>,
+    slots: &mut [Option<Value>],
+    format: BodyFormat,
+) -> Result<(), ParseError> {
+    for (m, slot) in shape.members().iter().zip(slots.iter_mut()) {
+        match m.location {
+            Location::Body | Location::Uri | Location::Querystring => {}
+            Location::StatusCode => *slot = Some(Value::Int(i64::from(response.status))),
+            Location::Headers => {
+                let prefix = m.location_name.unwrap_or("").to_ascii_lowercase();
+                let mut entries = Vec::new();
+                for name in response.headers.keys() {
+                    let n = name.as_str();
+                    if n.to_ascii_lowercase().starts_with(&prefix) {
+                        if let Some(v) = header_text(response, n) {
+                            entries.push((n[prefix.len()..].to_string(), Value::Str(v)));
+                        }
+                    }
+                }
+                *slot = Some(Value::Map(entries));
+            }
+            Location::Header => {
+                *slot = match header_text(response, m.location_name.unwrap_or(m.name)) {
+                    Some(text) => Some(parse_header_value(shape, m, &text, format)?),
+                    None => None,
+                };
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a whole body as `shape` in `format`; an empty body is an empty structure.
+fn parse_document(
+    shape: &'static Shape,
+    body: &[u8],
+    format: BodyFormat,
+) -> Result<Value, ParseError> {
+    match format {
+        BodyFormat::Json => super::json::de::parse_body(shape, body),
+        BodyFormat::Xml => {
+            if body.trim_ascii().is_empty() {
+                return Ok(Value::Struct(super::json::de::empty_slots(shape.members())));
+            }
+            // botocore ignores the root element's name (the output's `locationName`).
+            let root = super::xml::parse(body)?;
+            super::xml::decode(shape, &root)
+        }
+    }
+}
+
+/// Parses `shape` (an operation output or a modeled exception) from a response
+/// (botocore's `_add_modeled_parse`). `payload` is the unread body of a streaming payload.
+pub(crate) fn parse_shape(
+    shape: &'static Shape,
+    response: &Response<'_>,
+    payload: Option<Body>,
+    format: BodyFormat,
+) -> Result<Value, ParseError> {
+    let members = shape.members();
+    let mut slots: Vec<Option<Value>> = members.iter().map(|_| None).collect();
+    match members.iter().position(|m| m.has(PAYLOAD)) {
+        Some(i) => {
+            let m = &members[i];
+            if m.target.has(EVENT_STREAM) {
+                return Err(ParseError(format!(
+                    "{}.{}: event stream responses are not supported yet",
+                    shape.name, m.name
+                )));
+            }
+            if format == BodyFormat::Json
+                && (matches!(m.target.kind, Kind::Document) || m.target.has(DOCUMENT))
+            {
+                // A document payload is any JSON value, not only an object.
+                if !response.body.trim_ascii().is_empty() {
+                    let j: serde_json::Value =
+                        serde_json::from_slice(response.body).map_err(|e| {
+                            ParseError(format!("{}.{}: invalid JSON: {e}", shape.name, m.name))
+                        })?;
+                    slots[i] = Some(Value::Document(crate::types::Document::from_json(j)));
+                }
+                parse_non_payload(shape, response, &mut slots, format)?;
+                return Ok(Value::Struct(slots));
+            }
+            slots[i] = Some(if is_raw_payload(m) {
+                match (payload, &m.target.kind) {
+                    (Some(body), _) => Value::Body(body),
+                    (None, Kind::String) => {
+                        Value::Str(String::from_utf8(response.body.to_vec()).map_err(|_| {
+                            ParseError(format!(
+                                "{}.{}: the payload is not valid UTF-8",
+                                shape.name, m.name
+                            ))
+                        })?)
+                    }
+                    (None, _) => Value::Blob(Blob::from(response.body.to_vec())),
+                }
+            } else {
+                let v = parse_document(m.target, response.body, format)
+                    .map_err(|e| ParseError(format!("{}.{}: {e}", shape.name, m.name)))?;
+                // An empty body decodes to an empty structure, as botocore; an empty union
+                // would be invalid, so it stays unset.
+                match (&m.target.kind, &v) {
+                    (Kind::Union(_), Value::Struct(s)) if s.iter().all(Option::is_none) => {
+                        slots[i] = None;
+                        parse_non_payload(shape, response, &mut slots, format)?;
+                        return Ok(Value::Struct(slots));
+                    }
+                    _ => v,
+                }
+            });
+        }
+        None => {
+            if let Value::Struct(parsed) = parse_document(shape, response.body, format)? {
+                for (slot, (m, v)) in slots.iter_mut().zip(members.iter().zip(parsed)) {
+                    // As botocore's `KNOWN_LOCATIONS`: URI and query members come from the body.
+                    if !matches!(
+                        m.location,
+                        Location::Header | Location::Headers | Location::StatusCode
+                    ) {
+                        *slot = v;
+                    }
+                }
+            }
+        }
+    }
+    parse_non_payload(shape, response, &mut slots, format)?;
+    Ok(Value::Struct(slots))
+}
+
+/// The reason phrase of a status, as botocore's `http.client.responses`.
+pub(crate) fn reason(status: u16) -> Option<String> {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(str::to_string)
+}
+
+/// botocore's `_is_generic_error_response`: a 5xx with an empty or HTML body.
+pub(crate) fn is_generic_error(response: &Response<'_>) -> bool {
+    let trimmed = response.body.trim_ascii();
+    response.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>"))
+}

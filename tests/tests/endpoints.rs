@@ -1,0 +1,66 @@
+//! Endpoint rule-set conformance: botocore's suites for the tier-1 services, each beside its
+//! rule set in `tests/data/endpoint-tests/<service>/`, through the shared runner.
+
+use std::path::{Path, PathBuf};
+
+use rboto_tests::conformance::endpoints::{run, Summary};
+
+fn data(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/endpoint-tests")
+        .join(path)
+}
+
+fn assert_all_pass(summary: &Summary, expected_cases: usize) {
+    assert!(
+        summary.failures.is_empty() && summary.failed == 0,
+        "{} failed:\n{}",
+        summary.failed,
+        summary.failures.join("\n")
+    );
+    // A runner that silently finds fewer cases must not pass.
+    assert_eq!(summary.passed, expected_cases, "number of cases run");
+}
+
+/// `(service, testCases in its endpoint-tests-1.json)`, botocore 1.44.5.
+const TIER1: &[(&str, usize)] = &[
+    ("cloudtrail", 49),
+    ("cloudwatch", 26),
+    ("dynamodb", 433),
+    ("ec2", 54),
+    ("iam", 26),
+    ("kms", 68),
+    ("lambda", 71),
+    ("route53", 26),
+    ("s3", 393),
+    ("secretsmanager", 49),
+    ("sns", 49),
+    ("sqs", 48),
+    ("ssm", 49),
+    ("sso", 40),
+    ("sso-oidc", 40),
+    ("sts", 69),
+];
+
+#[test]
+fn tier1_suites_pass() {
+    let total: usize = TIER1.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 1490);
+    let summary = run(&[data("")]);
+    assert_all_pass(&summary, total);
+    assert_eq!(summary.rule_sets, TIER1.len());
+}
+
+#[test]
+fn each_suite_counts_its_cases() {
+    for (service, cases) in TIER1 {
+        let summary = run(&[data(service)]);
+        assert_all_pass(&summary, *cases);
+    }
+}
+
+#[test]
+fn missing_directories_fail() {
+    let summary = run(&[data("no-such-service")]);
+    assert_eq!((summary.passed, summary.failed), (0, 1));
+}
