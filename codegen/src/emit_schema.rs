@@ -319,6 +319,15 @@ impl Ir<'_> {
         let http = json.get("http").cloned().unwrap_or(Value::Null);
         let method = http.str_at("method").unwrap_or("POST");
         let uri = http.str_at("requestUri").unwrap_or("/");
+        // S3's bucket reaches the URL through the endpoint rules (virtual host or path style),
+        // so botocore strips the `{Bucket}` label from every S3 request URI; so do we.
+        let uri = match (
+            self.model.service_name.as_str(),
+            uri.strip_prefix("/{Bucket}"),
+        ) {
+            ("s3", Some(rest)) => rest,
+            _ => uri,
+        };
         let name = ident(&op.static_name);
         let op_name = op.name.as_str();
         let input = match &op.input_shape {

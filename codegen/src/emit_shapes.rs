@@ -133,7 +133,7 @@ fn structure_named(
     });
     let static_label = shape.to_string();
     let needs_into = info.is_none_or(|i| i.needs_into) || is_input;
-    let needs_from = info.is_some_and(|i| i.needs_from);
+    let needs_from = ir.all_conversions || info.is_some_and(|i| i.needs_from);
 
     let derives = if has_stream {
         quote!()

@@ -71,6 +71,8 @@ pub struct Ir<'m> {
     pub errors: Vec<String>,
     /// Members to box: (structure shape, member name).
     pub boxed: HashSet<(String, String)>,
+    /// Every type gets both conversions (see [`Ir::build`]).
+    pub all_conversions: bool,
 }
 
 /// The shape's type; botocore spells unions as structures with `union: true`.
@@ -299,6 +301,7 @@ impl<'m> Ir<'m> {
             ops,
             errors,
             boxed,
+            all_conversions,
         })
     }
 

@@ -336,10 +336,10 @@ impl ServiceClient {
             &self.inner.config,
             op,
             endpoint,
-            prepared.method,
-            &prepared.uri,
+            prepared,
             &mut headers,
             &body,
+            self.signing_time(),
         )
         .await?;
         let request = attempt::http_request(prepared, &headers, body)?;

@@ -170,7 +170,10 @@ impl FromValue for f64 {
 }
 impl IntoValue for f32 {
     fn into_value(self) -> Value {
-        Value::Float(f64::from(self))
+        // Widen through the shortest decimal that round-trips, so 4.1f32 goes on the wire as
+        // 4.1 (as botocore, which only has doubles, would send it), not 4.099999904632568.
+        let shortest = self.to_string().parse::<f64>().unwrap_or(f64::from(self));
+        Value::Float(shortest)
     }
 }
 impl FromValue for f32 {

@@ -28,9 +28,11 @@ impl Prepared {
             Some(p) => format!("{p}{}", endpoint.authority),
             None => endpoint.authority.clone(),
         };
+        // botocore's `_urljoin`: the request path goes after the endpoint's own path (S3's
+        // path-style bucket), and an empty path still gets its leading slash.
         let mut uri = format!("{}{}", endpoint.base_path, req.path);
-        if uri.is_empty() {
-            uri.push('/');
+        if !uri.starts_with('/') {
+            uri.insert(0, '/');
         }
         if !req.query.is_empty() {
             uri.push(if uri.contains('?') { '&' } else { '?' });
@@ -191,6 +193,21 @@ pub(crate) async fn parse(
         headers: &parts.headers,
         body: &bytes,
     };
+    // S3 can answer 200 with an <Error> body (CopyObject, CompleteMultipartUpload...): botocore
+    // turns that into a 500 so it is parsed as an error and retried; so do we.
+    if success
+        && payload.is_none()
+        && protocol::rest_xml::error_in_success(protocol, service, op, &resp)
+    {
+        let as_500 = Response {
+            status: 500,
+            ..resp
+        };
+        return Err(Failure {
+            error: service_error(service, op, protocol, &as_500),
+            response: Some(info),
+        });
+    }
     if success {
         return match protocol::parse_output(protocol, service, op, &resp, payload) {
             Ok(v) => Ok((v, info)),

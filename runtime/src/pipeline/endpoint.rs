@@ -1,6 +1,7 @@
 //! Where a request goes and how it is signed.
 
-use crate::config::Config;
+use crate::config::{Config, S3AddressingStyle};
+use crate::endpoint::{self, EndpointConfig, EndpointError};
 use crate::error::{Error, ErrorKind, RawModeled};
 use crate::schema::{Operation, Service};
 use crate::value::Value;
@@ -20,21 +21,75 @@ pub(crate) struct Endpoint {
     pub headers: Vec<(String, String)>,
 }
 
-/// Resolves the endpoint for `op` with `input`.
+/// Resolves the endpoint for `op` with `input` by evaluating the service's rule set (every
+/// botocore model has one); the rule set's auth scheme supplies the signing name and region.
 pub(crate) fn resolve(
     config: &Config,
     service: &'static Service,
-    _op: &'static Operation,
-    _input: &Value,
+    op: &'static Operation,
+    input: &Value,
 ) -> Result<Endpoint, Error<RawModeled>> {
-    // Services whose single endpoint lives in us-east-1 regardless of the client's region.
-    let global = matches!(service.endpoint_prefix, "iam" | "route53" | "cloudfront");
-    let configured = config.endpoint_url_for(service.service_id);
-    let signing_region = match (config.region(), global) {
-        (_, true) => "us-east-1".to_string(),
-        (Some(r), false) => r.to_string(),
-        (None, false) if configured.is_some() => "us-east-1".to_string(),
-        (None, false) => {
+    let cfg = endpoint_config(config, service);
+    let failed = |e: EndpointError| {
+        let kind = match e {
+            EndpointError::NoRegion => ErrorKind::NoRegion,
+            EndpointError::InvalidRegion(_) => ErrorKind::InvalidConfig,
+            _ => ErrorKind::EndpointResolution,
+        };
+        Error::new(kind, e.message())
+    };
+    if service.endpoint_rules.is_empty() {
+        return legacy(config, service, &cfg);
+    }
+    endpoint::check_config(&cfg).map_err(failed)?;
+    let rules = endpoint::ruleset_for(service).map_err(failed)?;
+    let params = endpoint::params_for(rules, service, op, &cfg, input).map_err(failed)?;
+    let resolved = rules.resolve(&params).map_err(failed)?;
+    let mut ep = parse_url(&resolved.url)?;
+    for (name, values) in &resolved.headers {
+        for v in values {
+            ep.headers.push((name.clone(), v.clone()));
+        }
+    }
+    let scheme = resolved.auth_schemes.first();
+    ep.signing_name = scheme
+        .and_then(|s| s.signing_name.clone())
+        .unwrap_or_else(|| service.signing_name.to_string());
+    ep.signing_region = scheme
+        .and_then(|s| s.signing_region.clone())
+        .or_else(|| cfg.region.clone())
+        .unwrap_or_else(|| "us-east-1".to_string());
+    ep.disable_double_encoding = scheme.is_some_and(|s| s.disable_double_encoding)
+        || service.signature_version.starts_with("s3");
+    Ok(ep)
+}
+
+/// The endpoint-relevant settings of `config` for `service`.
+fn endpoint_config(config: &Config, service: &'static Service) -> EndpointConfig {
+    EndpointConfig {
+        region: config.region().map(str::to_string),
+        use_fips: config.use_fips(),
+        use_dualstack: config.use_dualstack(),
+        endpoint_url: config.endpoint_url_for(service.service_id),
+        force_path_style: match config.s3_addressing_style() {
+            S3AddressingStyle::Path => Some(true),
+            S3AddressingStyle::Virtual => Some(false),
+            S3AddressingStyle::Auto => None,
+        },
+        ..EndpointConfig::default()
+    }
+}
+
+/// For a model without a rule set: `https://{endpointPrefix}.{region}.amazonaws.com`.
+fn legacy(
+    config: &Config,
+    service: &'static Service,
+    cfg: &EndpointConfig,
+) -> Result<Endpoint, Error<RawModeled>> {
+    let region = match (&cfg.region, &cfg.endpoint_url) {
+        (Some(r), _) => r.clone(),
+        (None, Some(_)) => "us-east-1".to_string(),
+        (None, None) => {
             return Err(config
                 .require_region()
                 .err()
@@ -42,19 +97,14 @@ pub(crate) fn resolve(
                 .map_modeled(|n| match n {}))
         }
     };
-    let url = match configured {
-        Some(u) => u,
-        None if global => format!("https://{}.amazonaws.com", service.endpoint_prefix),
-        None => format!(
-            "https://{}.{signing_region}.amazonaws.com",
-            service.endpoint_prefix
-        ),
+    let url = match &cfg.endpoint_url {
+        Some(u) => u.clone(),
+        None => format!("https://{}.{region}.amazonaws.com", service.endpoint_prefix),
     };
-    let s3_style = service.signing_name == "s3" || service.signature_version.starts_with("s3");
     let mut endpoint = parse_url(&url)?;
-    endpoint.signing_region = signing_region;
+    endpoint.signing_region = region;
     endpoint.signing_name = service.signing_name.to_string();
-    endpoint.disable_double_encoding = s3_style;
+    endpoint.disable_double_encoding = service.signature_version.starts_with("s3");
     Ok(endpoint)
 }
 

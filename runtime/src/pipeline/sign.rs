@@ -1,5 +1,6 @@
 //! Signing one attempt: credentials from the config's provider, SigV4 over the prepared request.
 
+use super::attempt::Prepared;
 use super::endpoint::Endpoint;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, RawModeled};
@@ -7,15 +8,15 @@ use crate::schema::{Operation, NO_AUTH, UNSIGNED_PAYLOAD};
 use crate::sigv4;
 use crate::types::Body;
 
-/// Adds the signature headers (and `x-amz-security-token`, `x-amz-content-sha256`) to `headers`.
+/// Adds, for the clock-corrected `time`, the signature headers (and `x-amz-security-token`, `x-amz-content-sha256`) to `headers`.
 pub(crate) async fn sign(
     config: &Config,
     op: &'static Operation,
     endpoint: &Endpoint,
-    method: &str,
-    uri: &str,
+    prepared: &Prepared,
     headers: &mut Vec<(String, String)>,
     body: &Body,
+    time: std::time::SystemTime,
 ) -> Result<(), Error<RawModeled>> {
     if op.has(NO_AUTH) {
         return Ok(());
@@ -42,8 +43,8 @@ pub(crate) async fn sign(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let signable = sigv4::SignableRequest {
-            method,
-            uri,
+            method: prepared.method,
+            uri: &prepared.uri,
             headers: &header_refs,
             body: signable_body,
         };
@@ -53,7 +54,7 @@ pub(crate) async fn sign(
             session_token: creds.session_token(),
             region: &endpoint.signing_region,
             service: &endpoint.signing_name,
-            time: std::time::SystemTime::now(),
+            time,
             settings: sigv4::SigningSettings {
                 normalize_path: !s3_style,
                 double_uri_encode: !s3_style,

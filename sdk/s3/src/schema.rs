@@ -5184,7 +5184,7 @@ pub mod ops {
     pub static ABORT_MULTIPART_UPLOAD: Operation = Operation::new(
             "AbortMultipartUpload",
             "DELETE",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::ABORT_MULTIPART_UPLOAD_REQUEST,
             &super::ABORT_MULTIPART_UPLOAD_OUTPUT,
         )
@@ -5193,14 +5193,14 @@ pub mod ops {
     pub static COMPLETE_MULTIPART_UPLOAD: Operation = Operation::new(
         "CompleteMultipartUpload",
         "POST",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &super::COMPLETE_MULTIPART_UPLOAD_REQUEST,
         &super::COMPLETE_MULTIPART_UPLOAD_OUTPUT,
     );
     pub static COPY_OBJECT: Operation = Operation::new(
             "CopyObject",
             "PUT",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::COPY_OBJECT_REQUEST,
             &super::COPY_OBJECT_OUTPUT,
         )
@@ -5209,7 +5209,7 @@ pub mod ops {
     pub static CREATE_BUCKET: Operation = Operation::new(
             "CreateBucket",
             "PUT",
-            "/{Bucket}",
+            "",
             &super::CREATE_BUCKET_REQUEST,
             &super::CREATE_BUCKET_OUTPUT,
         )
@@ -5223,7 +5223,7 @@ pub mod ops {
     pub static CREATE_BUCKET_METADATA_CONFIGURATION: Operation = Operation::new(
             "CreateBucketMetadataConfiguration",
             "POST",
-            "/{Bucket}?metadataConfiguration",
+            "?metadataConfiguration",
             &super::CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5239,7 +5239,7 @@ pub mod ops {
     pub static CREATE_BUCKET_METADATA_TABLE_CONFIGURATION: Operation = Operation::new(
             "CreateBucketMetadataTableConfiguration",
             "POST",
-            "/{Bucket}?metadataTable",
+            "?metadataTable",
             &super::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5255,14 +5255,14 @@ pub mod ops {
     pub static CREATE_MULTIPART_UPLOAD: Operation = Operation::new(
         "CreateMultipartUpload",
         "POST",
-        "/{Bucket}/{Key+}?uploads",
+        "/{Key+}?uploads",
         &super::CREATE_MULTIPART_UPLOAD_REQUEST,
         &super::CREATE_MULTIPART_UPLOAD_OUTPUT,
     );
     pub static CREATE_SESSION: Operation = Operation::new(
             "CreateSession",
             "GET",
-            "/{Bucket}?session",
+            "?session",
             &super::CREATE_SESSION_REQUEST,
             &super::CREATE_SESSION_OUTPUT,
         )
@@ -5271,7 +5271,7 @@ pub mod ops {
     pub static DELETE_BUCKET: Operation = Operation::new(
             "DeleteBucket",
             "DELETE",
-            "/{Bucket}",
+            "",
             &super::DELETE_BUCKET_REQUEST,
             &p::UNIT,
         )
@@ -5280,7 +5280,7 @@ pub mod ops {
     pub static DELETE_BUCKET_ANALYTICS_CONFIGURATION: Operation = Operation::new(
             "DeleteBucketAnalyticsConfiguration",
             "DELETE",
-            "/{Bucket}?analytics",
+            "?analytics",
             &super::DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5289,7 +5289,7 @@ pub mod ops {
     pub static DELETE_BUCKET_CORS: Operation = Operation::new(
             "DeleteBucketCors",
             "DELETE",
-            "/{Bucket}?cors",
+            "?cors",
             &super::DELETE_BUCKET_CORS_REQUEST,
             &p::UNIT,
         )
@@ -5298,7 +5298,7 @@ pub mod ops {
     pub static DELETE_BUCKET_ENCRYPTION: Operation = Operation::new(
             "DeleteBucketEncryption",
             "DELETE",
-            "/{Bucket}?encryption",
+            "?encryption",
             &super::DELETE_BUCKET_ENCRYPTION_REQUEST,
             &p::UNIT,
         )
@@ -5307,7 +5307,7 @@ pub mod ops {
     pub static DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: Operation = Operation::new(
             "DeleteBucketIntelligentTieringConfiguration",
             "DELETE",
-            "/{Bucket}?intelligent-tiering",
+            "?intelligent-tiering",
             &super::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5316,7 +5316,7 @@ pub mod ops {
     pub static DELETE_BUCKET_INVENTORY_CONFIGURATION: Operation = Operation::new(
             "DeleteBucketInventoryConfiguration",
             "DELETE",
-            "/{Bucket}?inventory",
+            "?inventory",
             &super::DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5325,7 +5325,7 @@ pub mod ops {
     pub static DELETE_BUCKET_LIFECYCLE: Operation = Operation::new(
             "DeleteBucketLifecycle",
             "DELETE",
-            "/{Bucket}?lifecycle",
+            "?lifecycle",
             &super::DELETE_BUCKET_LIFECYCLE_REQUEST,
             &p::UNIT,
         )
@@ -5334,7 +5334,7 @@ pub mod ops {
     pub static DELETE_BUCKET_METADATA_CONFIGURATION: Operation = Operation::new(
             "DeleteBucketMetadataConfiguration",
             "DELETE",
-            "/{Bucket}?metadataConfiguration",
+            "?metadataConfiguration",
             &super::DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5343,7 +5343,7 @@ pub mod ops {
     pub static DELETE_BUCKET_METADATA_TABLE_CONFIGURATION: Operation = Operation::new(
             "DeleteBucketMetadataTableConfiguration",
             "DELETE",
-            "/{Bucket}?metadataTable",
+            "?metadataTable",
             &super::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5352,7 +5352,7 @@ pub mod ops {
     pub static DELETE_BUCKET_METRICS_CONFIGURATION: Operation = Operation::new(
             "DeleteBucketMetricsConfiguration",
             "DELETE",
-            "/{Bucket}?metrics",
+            "?metrics",
             &super::DELETE_BUCKET_METRICS_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5361,7 +5361,7 @@ pub mod ops {
     pub static DELETE_BUCKET_OWNERSHIP_CONTROLS: Operation = Operation::new(
             "DeleteBucketOwnershipControls",
             "DELETE",
-            "/{Bucket}?ownershipControls",
+            "?ownershipControls",
             &super::DELETE_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
             &p::UNIT,
         )
@@ -5370,7 +5370,7 @@ pub mod ops {
     pub static DELETE_BUCKET_POLICY: Operation = Operation::new(
             "DeleteBucketPolicy",
             "DELETE",
-            "/{Bucket}?policy",
+            "?policy",
             &super::DELETE_BUCKET_POLICY_REQUEST,
             &p::UNIT,
         )
@@ -5379,7 +5379,7 @@ pub mod ops {
     pub static DELETE_BUCKET_REPLICATION: Operation = Operation::new(
             "DeleteBucketReplication",
             "DELETE",
-            "/{Bucket}?replication",
+            "?replication",
             &super::DELETE_BUCKET_REPLICATION_REQUEST,
             &p::UNIT,
         )
@@ -5388,7 +5388,7 @@ pub mod ops {
     pub static DELETE_BUCKET_TAGGING: Operation = Operation::new(
             "DeleteBucketTagging",
             "DELETE",
-            "/{Bucket}?tagging",
+            "?tagging",
             &super::DELETE_BUCKET_TAGGING_REQUEST,
             &p::UNIT,
         )
@@ -5397,7 +5397,7 @@ pub mod ops {
     pub static DELETE_BUCKET_WEBSITE: Operation = Operation::new(
             "DeleteBucketWebsite",
             "DELETE",
-            "/{Bucket}?website",
+            "?website",
             &super::DELETE_BUCKET_WEBSITE_REQUEST,
             &p::UNIT,
         )
@@ -5406,7 +5406,7 @@ pub mod ops {
     pub static DELETE_OBJECT: Operation = Operation::new(
             "DeleteObject",
             "DELETE",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::DELETE_OBJECT_REQUEST,
             &super::DELETE_OBJECT_OUTPUT,
         )
@@ -5414,7 +5414,7 @@ pub mod ops {
     pub static DELETE_OBJECT_ANNOTATION: Operation = Operation::new(
             "DeleteObjectAnnotation",
             "DELETE",
-            "/{Bucket}/{Key+}?annotation",
+            "/{Key+}?annotation",
             &super::DELETE_OBJECT_ANNOTATION_REQUEST,
             &super::DELETE_OBJECT_ANNOTATION_OUTPUT,
         )
@@ -5423,7 +5423,7 @@ pub mod ops {
     pub static DELETE_OBJECT_TAGGING: Operation = Operation::new(
             "DeleteObjectTagging",
             "DELETE",
-            "/{Bucket}/{Key+}?tagging",
+            "/{Key+}?tagging",
             &super::DELETE_OBJECT_TAGGING_REQUEST,
             &super::DELETE_OBJECT_TAGGING_OUTPUT,
         )
@@ -5431,7 +5431,7 @@ pub mod ops {
     pub static DELETE_OBJECTS: Operation = Operation::new(
             "DeleteObjects",
             "POST",
-            "/{Bucket}?delete",
+            "?delete",
             &super::DELETE_OBJECTS_REQUEST,
             &super::DELETE_OBJECTS_OUTPUT,
         )
@@ -5446,7 +5446,7 @@ pub mod ops {
     pub static DELETE_PUBLIC_ACCESS_BLOCK: Operation = Operation::new(
             "DeletePublicAccessBlock",
             "DELETE",
-            "/{Bucket}?publicAccessBlock",
+            "?publicAccessBlock",
             &super::DELETE_PUBLIC_ACCESS_BLOCK_REQUEST,
             &p::UNIT,
         )
@@ -5455,14 +5455,14 @@ pub mod ops {
     pub static GET_BUCKET_ABAC: Operation = Operation::new(
         "GetBucketAbac",
         "GET",
-        "/{Bucket}?abac",
+        "?abac",
         &super::GET_BUCKET_ABAC_REQUEST,
         &super::GET_BUCKET_ABAC_OUTPUT,
     );
     pub static GET_BUCKET_ACCELERATE_CONFIGURATION: Operation = Operation::new(
             "GetBucketAccelerateConfiguration",
             "GET",
-            "/{Bucket}?accelerate",
+            "?accelerate",
             &super::GET_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT,
         )
@@ -5470,7 +5470,7 @@ pub mod ops {
     pub static GET_BUCKET_ACL: Operation = Operation::new(
             "GetBucketAcl",
             "GET",
-            "/{Bucket}?acl",
+            "?acl",
             &super::GET_BUCKET_ACL_REQUEST,
             &super::GET_BUCKET_ACL_OUTPUT,
         )
@@ -5478,7 +5478,7 @@ pub mod ops {
     pub static GET_BUCKET_ANALYTICS_CONFIGURATION: Operation = Operation::new(
             "GetBucketAnalyticsConfiguration",
             "GET",
-            "/{Bucket}?analytics",
+            "?analytics",
             &super::GET_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT,
         )
@@ -5486,7 +5486,7 @@ pub mod ops {
     pub static GET_BUCKET_CORS: Operation = Operation::new(
             "GetBucketCors",
             "GET",
-            "/{Bucket}?cors",
+            "?cors",
             &super::GET_BUCKET_CORS_REQUEST,
             &super::GET_BUCKET_CORS_OUTPUT,
         )
@@ -5494,7 +5494,7 @@ pub mod ops {
     pub static GET_BUCKET_ENCRYPTION: Operation = Operation::new(
             "GetBucketEncryption",
             "GET",
-            "/{Bucket}?encryption",
+            "?encryption",
             &super::GET_BUCKET_ENCRYPTION_REQUEST,
             &super::GET_BUCKET_ENCRYPTION_OUTPUT,
         )
@@ -5502,7 +5502,7 @@ pub mod ops {
     pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: Operation = Operation::new(
             "GetBucketIntelligentTieringConfiguration",
             "GET",
-            "/{Bucket}?intelligent-tiering",
+            "?intelligent-tiering",
             &super::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT,
         )
@@ -5510,7 +5510,7 @@ pub mod ops {
     pub static GET_BUCKET_INVENTORY_CONFIGURATION: Operation = Operation::new(
             "GetBucketInventoryConfiguration",
             "GET",
-            "/{Bucket}?inventory",
+            "?inventory",
             &super::GET_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT,
         )
@@ -5518,7 +5518,7 @@ pub mod ops {
     pub static GET_BUCKET_LIFECYCLE: Operation = Operation::new(
             "GetBucketLifecycle",
             "GET",
-            "/{Bucket}?lifecycle",
+            "?lifecycle",
             &super::GET_BUCKET_LIFECYCLE_REQUEST,
             &super::GET_BUCKET_LIFECYCLE_OUTPUT,
         )
@@ -5527,7 +5527,7 @@ pub mod ops {
     pub static GET_BUCKET_LIFECYCLE_CONFIGURATION: Operation = Operation::new(
             "GetBucketLifecycleConfiguration",
             "GET",
-            "/{Bucket}?lifecycle",
+            "?lifecycle",
             &super::GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
         )
@@ -5535,7 +5535,7 @@ pub mod ops {
     pub static GET_BUCKET_LOCATION: Operation = Operation::new(
             "GetBucketLocation",
             "GET",
-            "/{Bucket}?location",
+            "?location",
             &super::GET_BUCKET_LOCATION_REQUEST,
             &super::GET_BUCKET_LOCATION_OUTPUT,
         )
@@ -5543,7 +5543,7 @@ pub mod ops {
     pub static GET_BUCKET_LOGGING: Operation = Operation::new(
             "GetBucketLogging",
             "GET",
-            "/{Bucket}?logging",
+            "?logging",
             &super::GET_BUCKET_LOGGING_REQUEST,
             &super::GET_BUCKET_LOGGING_OUTPUT,
         )
@@ -5551,7 +5551,7 @@ pub mod ops {
     pub static GET_BUCKET_METADATA_CONFIGURATION: Operation = Operation::new(
             "GetBucketMetadataConfiguration",
             "GET",
-            "/{Bucket}?metadataConfiguration",
+            "?metadataConfiguration",
             &super::GET_BUCKET_METADATA_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_METADATA_CONFIGURATION_OUTPUT,
         )
@@ -5559,7 +5559,7 @@ pub mod ops {
     pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION: Operation = Operation::new(
             "GetBucketMetadataTableConfiguration",
             "GET",
-            "/{Bucket}?metadataTable",
+            "?metadataTable",
             &super::GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT,
         )
@@ -5567,7 +5567,7 @@ pub mod ops {
     pub static GET_BUCKET_METRICS_CONFIGURATION: Operation = Operation::new(
             "GetBucketMetricsConfiguration",
             "GET",
-            "/{Bucket}?metrics",
+            "?metrics",
             &super::GET_BUCKET_METRICS_CONFIGURATION_REQUEST,
             &super::GET_BUCKET_METRICS_CONFIGURATION_OUTPUT,
         )
@@ -5575,7 +5575,7 @@ pub mod ops {
     pub static GET_BUCKET_NOTIFICATION: Operation = Operation::new(
             "GetBucketNotification",
             "GET",
-            "/{Bucket}?notification",
+            "?notification",
             &super::GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST,
             &super::NOTIFICATION_CONFIGURATION_DEPRECATED,
         )
@@ -5584,7 +5584,7 @@ pub mod ops {
     pub static GET_BUCKET_NOTIFICATION_CONFIGURATION: Operation = Operation::new(
             "GetBucketNotificationConfiguration",
             "GET",
-            "/{Bucket}?notification",
+            "?notification",
             &super::GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST,
             &super::NOTIFICATION_CONFIGURATION,
         )
@@ -5592,7 +5592,7 @@ pub mod ops {
     pub static GET_BUCKET_OWNERSHIP_CONTROLS: Operation = Operation::new(
             "GetBucketOwnershipControls",
             "GET",
-            "/{Bucket}?ownershipControls",
+            "?ownershipControls",
             &super::GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
             &super::GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT,
         )
@@ -5600,7 +5600,7 @@ pub mod ops {
     pub static GET_BUCKET_POLICY: Operation = Operation::new(
             "GetBucketPolicy",
             "GET",
-            "/{Bucket}?policy",
+            "?policy",
             &super::GET_BUCKET_POLICY_REQUEST,
             &super::GET_BUCKET_POLICY_OUTPUT,
         )
@@ -5608,7 +5608,7 @@ pub mod ops {
     pub static GET_BUCKET_POLICY_STATUS: Operation = Operation::new(
             "GetBucketPolicyStatus",
             "GET",
-            "/{Bucket}?policyStatus",
+            "?policyStatus",
             &super::GET_BUCKET_POLICY_STATUS_REQUEST,
             &super::GET_BUCKET_POLICY_STATUS_OUTPUT,
         )
@@ -5616,7 +5616,7 @@ pub mod ops {
     pub static GET_BUCKET_REPLICATION: Operation = Operation::new(
             "GetBucketReplication",
             "GET",
-            "/{Bucket}?replication",
+            "?replication",
             &super::GET_BUCKET_REPLICATION_REQUEST,
             &super::GET_BUCKET_REPLICATION_OUTPUT,
         )
@@ -5624,7 +5624,7 @@ pub mod ops {
     pub static GET_BUCKET_REQUEST_PAYMENT: Operation = Operation::new(
             "GetBucketRequestPayment",
             "GET",
-            "/{Bucket}?requestPayment",
+            "?requestPayment",
             &super::GET_BUCKET_REQUEST_PAYMENT_REQUEST,
             &super::GET_BUCKET_REQUEST_PAYMENT_OUTPUT,
         )
@@ -5632,7 +5632,7 @@ pub mod ops {
     pub static GET_BUCKET_TAGGING: Operation = Operation::new(
             "GetBucketTagging",
             "GET",
-            "/{Bucket}?tagging",
+            "?tagging",
             &super::GET_BUCKET_TAGGING_REQUEST,
             &super::GET_BUCKET_TAGGING_OUTPUT,
         )
@@ -5640,7 +5640,7 @@ pub mod ops {
     pub static GET_BUCKET_VERSIONING: Operation = Operation::new(
             "GetBucketVersioning",
             "GET",
-            "/{Bucket}?versioning",
+            "?versioning",
             &super::GET_BUCKET_VERSIONING_REQUEST,
             &super::GET_BUCKET_VERSIONING_OUTPUT,
         )
@@ -5648,7 +5648,7 @@ pub mod ops {
     pub static GET_BUCKET_WEBSITE: Operation = Operation::new(
             "GetBucketWebsite",
             "GET",
-            "/{Bucket}?website",
+            "?website",
             &super::GET_BUCKET_WEBSITE_REQUEST,
             &super::GET_BUCKET_WEBSITE_OUTPUT,
         )
@@ -5656,7 +5656,7 @@ pub mod ops {
     pub static GET_OBJECT: Operation = Operation::new(
             "GetObject",
             "GET",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::GET_OBJECT_REQUEST,
             &super::GET_OBJECT_OUTPUT,
         )
@@ -5682,7 +5682,7 @@ pub mod ops {
     pub static GET_OBJECT_ACL: Operation = Operation::new(
             "GetObjectAcl",
             "GET",
-            "/{Bucket}/{Key+}?acl",
+            "/{Key+}?acl",
             &super::GET_OBJECT_ACL_REQUEST,
             &super::GET_OBJECT_ACL_OUTPUT,
         )
@@ -5690,7 +5690,7 @@ pub mod ops {
     pub static GET_OBJECT_ANNOTATION: Operation = Operation::new(
             "GetObjectAnnotation",
             "GET",
-            "/{Bucket}/{Key+}?annotation",
+            "/{Key+}?annotation",
             &super::GET_OBJECT_ANNOTATION_REQUEST,
             &super::GET_OBJECT_ANNOTATION_OUTPUT,
         )
@@ -5716,7 +5716,7 @@ pub mod ops {
     pub static GET_OBJECT_ATTRIBUTES: Operation = Operation::new(
             "GetObjectAttributes",
             "GET",
-            "/{Bucket}/{Key+}?attributes",
+            "/{Key+}?attributes",
             &super::GET_OBJECT_ATTRIBUTES_REQUEST,
             &super::GET_OBJECT_ATTRIBUTES_OUTPUT,
         )
@@ -5724,42 +5724,42 @@ pub mod ops {
     pub static GET_OBJECT_LEGAL_HOLD: Operation = Operation::new(
         "GetObjectLegalHold",
         "GET",
-        "/{Bucket}/{Key+}?legal-hold",
+        "/{Key+}?legal-hold",
         &super::GET_OBJECT_LEGAL_HOLD_REQUEST,
         &super::GET_OBJECT_LEGAL_HOLD_OUTPUT,
     );
     pub static GET_OBJECT_LOCK_CONFIGURATION: Operation = Operation::new(
         "GetObjectLockConfiguration",
         "GET",
-        "/{Bucket}?object-lock",
+        "?object-lock",
         &super::GET_OBJECT_LOCK_CONFIGURATION_REQUEST,
         &super::GET_OBJECT_LOCK_CONFIGURATION_OUTPUT,
     );
     pub static GET_OBJECT_RETENTION: Operation = Operation::new(
         "GetObjectRetention",
         "GET",
-        "/{Bucket}/{Key+}?retention",
+        "/{Key+}?retention",
         &super::GET_OBJECT_RETENTION_REQUEST,
         &super::GET_OBJECT_RETENTION_OUTPUT,
     );
     pub static GET_OBJECT_TAGGING: Operation = Operation::new(
         "GetObjectTagging",
         "GET",
-        "/{Bucket}/{Key+}?tagging",
+        "/{Key+}?tagging",
         &super::GET_OBJECT_TAGGING_REQUEST,
         &super::GET_OBJECT_TAGGING_OUTPUT,
     );
     pub static GET_OBJECT_TORRENT: Operation = Operation::new(
         "GetObjectTorrent",
         "GET",
-        "/{Bucket}/{Key+}?torrent",
+        "/{Key+}?torrent",
         &super::GET_OBJECT_TORRENT_REQUEST,
         &super::GET_OBJECT_TORRENT_OUTPUT,
     );
     pub static GET_PUBLIC_ACCESS_BLOCK: Operation = Operation::new(
             "GetPublicAccessBlock",
             "GET",
-            "/{Bucket}?publicAccessBlock",
+            "?publicAccessBlock",
             &super::GET_PUBLIC_ACCESS_BLOCK_REQUEST,
             &super::GET_PUBLIC_ACCESS_BLOCK_OUTPUT,
         )
@@ -5767,7 +5767,7 @@ pub mod ops {
     pub static HEAD_BUCKET: Operation = Operation::new(
             "HeadBucket",
             "HEAD",
-            "/{Bucket}",
+            "",
             &super::HEAD_BUCKET_REQUEST,
             &super::HEAD_BUCKET_OUTPUT,
         )
@@ -5775,7 +5775,7 @@ pub mod ops {
     pub static HEAD_OBJECT: Operation = Operation::new(
             "HeadObject",
             "HEAD",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::HEAD_OBJECT_REQUEST,
             &super::HEAD_OBJECT_OUTPUT,
         )
@@ -5783,7 +5783,7 @@ pub mod ops {
     pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS: Operation = Operation::new(
             "ListBucketAnalyticsConfigurations",
             "GET",
-            "/{Bucket}?analytics",
+            "?analytics",
             &super::LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST,
             &super::LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT,
         )
@@ -5791,7 +5791,7 @@ pub mod ops {
     pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS: Operation = Operation::new(
             "ListBucketIntelligentTieringConfigurations",
             "GET",
-            "/{Bucket}?intelligent-tiering",
+            "?intelligent-tiering",
             &super::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST,
             &super::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT,
         )
@@ -5799,7 +5799,7 @@ pub mod ops {
     pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS: Operation = Operation::new(
             "ListBucketInventoryConfigurations",
             "GET",
-            "/{Bucket}?inventory",
+            "?inventory",
             &super::LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST,
             &super::LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT,
         )
@@ -5807,7 +5807,7 @@ pub mod ops {
     pub static LIST_BUCKET_METRICS_CONFIGURATIONS: Operation = Operation::new(
             "ListBucketMetricsConfigurations",
             "GET",
-            "/{Bucket}?metrics",
+            "?metrics",
             &super::LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST,
             &super::LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT,
         )
@@ -5830,14 +5830,14 @@ pub mod ops {
     pub static LIST_MULTIPART_UPLOADS: Operation = Operation::new(
         "ListMultipartUploads",
         "GET",
-        "/{Bucket}?uploads",
+        "?uploads",
         &super::LIST_MULTIPART_UPLOADS_REQUEST,
         &super::LIST_MULTIPART_UPLOADS_OUTPUT,
     );
     pub static LIST_OBJECT_ANNOTATIONS: Operation = Operation::new(
             "ListObjectAnnotations",
             "GET",
-            "/{Bucket}/{Key+}?annotation",
+            "/{Key+}?annotation",
             &super::LIST_OBJECT_ANNOTATIONS_REQUEST,
             &super::LIST_OBJECT_ANNOTATIONS_OUTPUT,
         )
@@ -5845,14 +5845,14 @@ pub mod ops {
     pub static LIST_OBJECT_VERSIONS: Operation = Operation::new(
         "ListObjectVersions",
         "GET",
-        "/{Bucket}?versions",
+        "?versions",
         &super::LIST_OBJECT_VERSIONS_REQUEST,
         &super::LIST_OBJECT_VERSIONS_OUTPUT,
     );
     pub static LIST_OBJECTS: Operation = Operation::new(
             "ListObjects",
             "GET",
-            "/{Bucket}",
+            "",
             &super::LIST_OBJECTS_REQUEST,
             &super::LIST_OBJECTS_OUTPUT,
         )
@@ -5860,7 +5860,7 @@ pub mod ops {
     pub static LIST_OBJECTS_V2: Operation = Operation::new(
             "ListObjectsV2",
             "GET",
-            "/{Bucket}?list-type=2",
+            "?list-type=2",
             &super::LIST_OBJECTS_V2_REQUEST,
             &super::LIST_OBJECTS_V2_OUTPUT,
         )
@@ -5868,14 +5868,14 @@ pub mod ops {
     pub static LIST_PARTS: Operation = Operation::new(
         "ListParts",
         "GET",
-        "/{Bucket}/{Key+}",
+        "/{Key+}",
         &super::LIST_PARTS_REQUEST,
         &super::LIST_PARTS_OUTPUT,
     );
     pub static PUT_BUCKET_ABAC: Operation = Operation::new(
             "PutBucketAbac",
             "PUT",
-            "/{Bucket}?abac",
+            "?abac",
             &super::PUT_BUCKET_ABAC_REQUEST,
             &p::UNIT,
         )
@@ -5889,7 +5889,7 @@ pub mod ops {
     pub static PUT_BUCKET_ACCELERATE_CONFIGURATION: Operation = Operation::new(
             "PutBucketAccelerateConfiguration",
             "PUT",
-            "/{Bucket}?accelerate",
+            "?accelerate",
             &super::PUT_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5904,7 +5904,7 @@ pub mod ops {
     pub static PUT_BUCKET_ACL: Operation = Operation::new(
             "PutBucketAcl",
             "PUT",
-            "/{Bucket}?acl",
+            "?acl",
             &super::PUT_BUCKET_ACL_REQUEST,
             &p::UNIT,
         )
@@ -5920,7 +5920,7 @@ pub mod ops {
     pub static PUT_BUCKET_ANALYTICS_CONFIGURATION: Operation = Operation::new(
             "PutBucketAnalyticsConfiguration",
             "PUT",
-            "/{Bucket}?analytics",
+            "?analytics",
             &super::PUT_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5928,7 +5928,7 @@ pub mod ops {
     pub static PUT_BUCKET_CORS: Operation = Operation::new(
             "PutBucketCors",
             "PUT",
-            "/{Bucket}?cors",
+            "?cors",
             &super::PUT_BUCKET_CORS_REQUEST,
             &p::UNIT,
         )
@@ -5944,7 +5944,7 @@ pub mod ops {
     pub static PUT_BUCKET_ENCRYPTION: Operation = Operation::new(
             "PutBucketEncryption",
             "PUT",
-            "/{Bucket}?encryption",
+            "?encryption",
             &super::PUT_BUCKET_ENCRYPTION_REQUEST,
             &p::UNIT,
         )
@@ -5960,7 +5960,7 @@ pub mod ops {
     pub static PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION: Operation = Operation::new(
             "PutBucketIntelligentTieringConfiguration",
             "PUT",
-            "/{Bucket}?intelligent-tiering",
+            "?intelligent-tiering",
             &super::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5968,7 +5968,7 @@ pub mod ops {
     pub static PUT_BUCKET_INVENTORY_CONFIGURATION: Operation = Operation::new(
             "PutBucketInventoryConfiguration",
             "PUT",
-            "/{Bucket}?inventory",
+            "?inventory",
             &super::PUT_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -5976,7 +5976,7 @@ pub mod ops {
     pub static PUT_BUCKET_LIFECYCLE: Operation = Operation::new(
             "PutBucketLifecycle",
             "PUT",
-            "/{Bucket}?lifecycle",
+            "?lifecycle",
             &super::PUT_BUCKET_LIFECYCLE_REQUEST,
             &p::UNIT,
         )
@@ -5992,7 +5992,7 @@ pub mod ops {
     pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION: Operation = Operation::new(
             "PutBucketLifecycleConfiguration",
             "PUT",
-            "/{Bucket}?lifecycle",
+            "?lifecycle",
             &super::PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
             &super::PUT_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
         )
@@ -6008,7 +6008,7 @@ pub mod ops {
     pub static PUT_BUCKET_LOGGING: Operation = Operation::new(
             "PutBucketLogging",
             "PUT",
-            "/{Bucket}?logging",
+            "?logging",
             &super::PUT_BUCKET_LOGGING_REQUEST,
             &p::UNIT,
         )
@@ -6024,7 +6024,7 @@ pub mod ops {
     pub static PUT_BUCKET_METRICS_CONFIGURATION: Operation = Operation::new(
             "PutBucketMetricsConfiguration",
             "PUT",
-            "/{Bucket}?metrics",
+            "?metrics",
             &super::PUT_BUCKET_METRICS_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -6032,7 +6032,7 @@ pub mod ops {
     pub static PUT_BUCKET_NOTIFICATION: Operation = Operation::new(
             "PutBucketNotification",
             "PUT",
-            "/{Bucket}?notification",
+            "?notification",
             &super::PUT_BUCKET_NOTIFICATION_REQUEST,
             &p::UNIT,
         )
@@ -6048,7 +6048,7 @@ pub mod ops {
     pub static PUT_BUCKET_NOTIFICATION_CONFIGURATION: Operation = Operation::new(
             "PutBucketNotificationConfiguration",
             "PUT",
-            "/{Bucket}?notification",
+            "?notification",
             &super::PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -6056,7 +6056,7 @@ pub mod ops {
     pub static PUT_BUCKET_OWNERSHIP_CONTROLS: Operation = Operation::new(
             "PutBucketOwnershipControls",
             "PUT",
-            "/{Bucket}?ownershipControls",
+            "?ownershipControls",
             &super::PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
             &p::UNIT,
         )
@@ -6072,7 +6072,7 @@ pub mod ops {
     pub static PUT_BUCKET_POLICY: Operation = Operation::new(
             "PutBucketPolicy",
             "PUT",
-            "/{Bucket}?policy",
+            "?policy",
             &super::PUT_BUCKET_POLICY_REQUEST,
             &p::UNIT,
         )
@@ -6088,7 +6088,7 @@ pub mod ops {
     pub static PUT_BUCKET_REPLICATION: Operation = Operation::new(
             "PutBucketReplication",
             "PUT",
-            "/{Bucket}?replication",
+            "?replication",
             &super::PUT_BUCKET_REPLICATION_REQUEST,
             &p::UNIT,
         )
@@ -6104,7 +6104,7 @@ pub mod ops {
     pub static PUT_BUCKET_REQUEST_PAYMENT: Operation = Operation::new(
             "PutBucketRequestPayment",
             "PUT",
-            "/{Bucket}?requestPayment",
+            "?requestPayment",
             &super::PUT_BUCKET_REQUEST_PAYMENT_REQUEST,
             &p::UNIT,
         )
@@ -6120,7 +6120,7 @@ pub mod ops {
     pub static PUT_BUCKET_TAGGING: Operation = Operation::new(
             "PutBucketTagging",
             "PUT",
-            "/{Bucket}?tagging",
+            "?tagging",
             &super::PUT_BUCKET_TAGGING_REQUEST,
             &p::UNIT,
         )
@@ -6136,7 +6136,7 @@ pub mod ops {
     pub static PUT_BUCKET_VERSIONING: Operation = Operation::new(
             "PutBucketVersioning",
             "PUT",
-            "/{Bucket}?versioning",
+            "?versioning",
             &super::PUT_BUCKET_VERSIONING_REQUEST,
             &p::UNIT,
         )
@@ -6152,7 +6152,7 @@ pub mod ops {
     pub static PUT_BUCKET_WEBSITE: Operation = Operation::new(
             "PutBucketWebsite",
             "PUT",
-            "/{Bucket}?website",
+            "?website",
             &super::PUT_BUCKET_WEBSITE_REQUEST,
             &p::UNIT,
         )
@@ -6168,7 +6168,7 @@ pub mod ops {
     pub static PUT_OBJECT: Operation = Operation::new(
             "PutObject",
             "PUT",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::PUT_OBJECT_REQUEST,
             &super::PUT_OBJECT_OUTPUT,
         )
@@ -6183,7 +6183,7 @@ pub mod ops {
     pub static PUT_OBJECT_ACL: Operation = Operation::new(
             "PutObjectAcl",
             "PUT",
-            "/{Bucket}/{Key+}?acl",
+            "/{Key+}?acl",
             &super::PUT_OBJECT_ACL_REQUEST,
             &super::PUT_OBJECT_ACL_OUTPUT,
         )
@@ -6199,7 +6199,7 @@ pub mod ops {
     pub static PUT_OBJECT_ANNOTATION: Operation = Operation::new(
             "PutObjectAnnotation",
             "PUT",
-            "/{Bucket}/{Key+}?annotation",
+            "/{Key+}?annotation",
             &super::PUT_OBJECT_ANNOTATION_REQUEST,
             &super::PUT_OBJECT_ANNOTATION_OUTPUT,
         )
@@ -6214,7 +6214,7 @@ pub mod ops {
     pub static PUT_OBJECT_LEGAL_HOLD: Operation = Operation::new(
             "PutObjectLegalHold",
             "PUT",
-            "/{Bucket}/{Key+}?legal-hold",
+            "/{Key+}?legal-hold",
             &super::PUT_OBJECT_LEGAL_HOLD_REQUEST,
             &super::PUT_OBJECT_LEGAL_HOLD_OUTPUT,
         )
@@ -6229,7 +6229,7 @@ pub mod ops {
     pub static PUT_OBJECT_LOCK_CONFIGURATION: Operation = Operation::new(
             "PutObjectLockConfiguration",
             "PUT",
-            "/{Bucket}?object-lock",
+            "?object-lock",
             &super::PUT_OBJECT_LOCK_CONFIGURATION_REQUEST,
             &super::PUT_OBJECT_LOCK_CONFIGURATION_OUTPUT,
         )
@@ -6244,7 +6244,7 @@ pub mod ops {
     pub static PUT_OBJECT_RETENTION: Operation = Operation::new(
             "PutObjectRetention",
             "PUT",
-            "/{Bucket}/{Key+}?retention",
+            "/{Key+}?retention",
             &super::PUT_OBJECT_RETENTION_REQUEST,
             &super::PUT_OBJECT_RETENTION_OUTPUT,
         )
@@ -6259,7 +6259,7 @@ pub mod ops {
     pub static PUT_OBJECT_TAGGING: Operation = Operation::new(
             "PutObjectTagging",
             "PUT",
-            "/{Bucket}/{Key+}?tagging",
+            "/{Key+}?tagging",
             &super::PUT_OBJECT_TAGGING_REQUEST,
             &super::PUT_OBJECT_TAGGING_OUTPUT,
         )
@@ -6274,7 +6274,7 @@ pub mod ops {
     pub static PUT_PUBLIC_ACCESS_BLOCK: Operation = Operation::new(
             "PutPublicAccessBlock",
             "PUT",
-            "/{Bucket}?publicAccessBlock",
+            "?publicAccessBlock",
             &super::PUT_PUBLIC_ACCESS_BLOCK_REQUEST,
             &p::UNIT,
         )
@@ -6290,7 +6290,7 @@ pub mod ops {
     pub static RENAME_OBJECT: Operation = Operation::new(
             "RenameObject",
             "PUT",
-            "/{Bucket}/{Key+}?renameObject",
+            "/{Key+}?renameObject",
             &super::RENAME_OBJECT_REQUEST,
             &super::RENAME_OBJECT_OUTPUT,
         )
@@ -6298,7 +6298,7 @@ pub mod ops {
     pub static RESTORE_OBJECT: Operation = Operation::new(
             "RestoreObject",
             "POST",
-            "/{Bucket}/{Key+}?restore",
+            "/{Key+}?restore",
             &super::RESTORE_OBJECT_REQUEST,
             &super::RESTORE_OBJECT_OUTPUT,
         )
@@ -6313,14 +6313,14 @@ pub mod ops {
     pub static SELECT_OBJECT_CONTENT: Operation = Operation::new(
         "SelectObjectContent",
         "POST",
-        "/{Bucket}/{Key+}?select&select-type=2",
+        "/{Key+}?select&select-type=2",
         &super::SELECT_OBJECT_CONTENT_REQUEST,
         &super::SELECT_OBJECT_CONTENT_OUTPUT,
     );
     pub static UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION: Operation = Operation::new(
             "UpdateBucketMetadataAnnotationTableConfiguration",
             "PUT",
-            "/{Bucket}?metadataAnnotationTable",
+            "?metadataAnnotationTable",
             &super::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -6336,7 +6336,7 @@ pub mod ops {
     pub static UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION: Operation = Operation::new(
             "UpdateBucketMetadataInventoryTableConfiguration",
             "PUT",
-            "/{Bucket}?metadataInventoryTable",
+            "?metadataInventoryTable",
             &super::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -6352,7 +6352,7 @@ pub mod ops {
     pub static UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION: Operation = Operation::new(
             "UpdateBucketMetadataJournalTableConfiguration",
             "PUT",
-            "/{Bucket}?metadataJournalTable",
+            "?metadataJournalTable",
             &super::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST,
             &p::UNIT,
         )
@@ -6368,7 +6368,7 @@ pub mod ops {
     pub static UPDATE_OBJECT_ENCRYPTION: Operation = Operation::new(
             "UpdateObjectEncryption",
             "PUT",
-            "/{Bucket}/{Key+}?encryption",
+            "/{Key+}?encryption",
             &super::UPDATE_OBJECT_ENCRYPTION_REQUEST,
             &super::UPDATE_OBJECT_ENCRYPTION_RESPONSE,
         )
@@ -6384,7 +6384,7 @@ pub mod ops {
     pub static UPLOAD_PART: Operation = Operation::new(
             "UploadPart",
             "PUT",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::UPLOAD_PART_REQUEST,
             &super::UPLOAD_PART_OUTPUT,
         )
@@ -6398,7 +6398,7 @@ pub mod ops {
     pub static UPLOAD_PART_COPY: Operation = Operation::new(
             "UploadPartCopy",
             "PUT",
-            "/{Bucket}/{Key+}",
+            "/{Key+}",
             &super::UPLOAD_PART_COPY_REQUEST,
             &super::UPLOAD_PART_COPY_OUTPUT,
         )
