@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled};
 use crate::http::HttpClient;
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
+use crate::pipeline::compress;
 use crate::pipeline::endpoint::{self, Endpoint};
 use crate::pipeline::sign;
 use crate::protocol;
@@ -159,12 +160,13 @@ impl ServiceClient {
             )));
         }
         let protocol = self.protocol();
-        let req = protocol::serialize(protocol, svc, op, input).map_err(|e| {
+        let mut req = protocol::serialize(protocol, svc, op, input).map_err(|e| {
             ctx(Error::new(
                 ErrorKind::ParamValidation,
                 format!("invalid parameters: {e}"),
             ))
         })?;
+        compress::maybe_compress(config, op, &mut req);
         let http = self.inner.http.as_ref().map_err(|e| {
             ctx(Error::new(
                 ErrorKind::InvalidConfig,

@@ -176,7 +176,10 @@ async fn s3_get_object_streams_a_large_body_in_chunks() {
     let mut chunks = 0;
     while let Some(chunk) = body.next_chunk().await {
         let chunk = chunk.expect("chunk");
-        assert!(chunk.len() < data.len(), "the whole body arrived as one chunk");
+        assert!(
+            chunk.len() < data.len(),
+            "the whole body arrived as one chunk"
+        );
         received.extend_from_slice(&chunk);
         chunks += 1;
     }
@@ -375,7 +378,10 @@ async fn s3_multipart_upload_round_trips() {
         .send()
         .await
         .expect("get_object");
-    assert_eq!(got.content_length, Some((first.len() + second.len()) as i64));
+    assert_eq!(
+        got.content_length,
+        Some((first.len() + second.len()) as i64)
+    );
     assert_eq!(got.e_tag.as_deref(), Some(etag.as_str()));
     let bytes = got.body.expect("body").collect().await.expect("read");
     assert_eq!(bytes.len(), first.len() + second.len());
@@ -551,7 +557,11 @@ async fn ec2_images_and_the_instance_lifecycle() {
         .expect("describe_images")
         .images
         .unwrap_or_default();
-    assert!(images.len() > 100, "moto lists its default AMIs: {}", images.len());
+    assert!(
+        images.len() > 100,
+        "moto lists its default AMIs: {}",
+        images.len()
+    );
     let real_ami = images
         .iter()
         .filter_map(|i| i.image_id.clone())
@@ -595,7 +605,12 @@ async fn ec2_images_and_the_instance_lifecycle() {
 
     let described = ec2
         .describe_instances()
-        .instance_ids(launched.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
+        .instance_ids(
+            launched
+                .iter()
+                .map(|(id, _)| id.clone())
+                .collect::<Vec<_>>(),
+        )
         .send()
         .await
         .expect("describe_instances");
@@ -630,7 +645,10 @@ async fn ec2_images_and_the_instance_lifecycle() {
     let changes = terminated.terminating_instances.unwrap_or_default();
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].instance_id.as_deref(), Some(first.as_str()));
-    let now = changes[0].current_state.as_ref().and_then(|s| s.name.clone());
+    let now = changes[0]
+        .current_state
+        .as_ref()
+        .and_then(|s| s.name.clone());
     assert!(
         matches!(
             now,
@@ -638,7 +656,10 @@ async fn ec2_images_and_the_instance_lifecycle() {
         ),
         "{now:?}"
     );
-    let before = changes[0].previous_state.as_ref().and_then(|s| s.name.clone());
+    let before = changes[0]
+        .previous_state
+        .as_ref()
+        .and_then(|s| s.name.clone());
     assert_eq!(before, Some(InstanceStateName::Running));
 }
 

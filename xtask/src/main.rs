@@ -1,5 +1,6 @@
 //! Developer tasks: `cargo xtask <command>`.
 
+mod bench;
 mod chaos;
 mod conformance_protocol;
 mod demo;
@@ -17,8 +18,13 @@ commands:
   import-models <botocore-data> <svc>  vendor botocore models into models/
   conformance sigv4 <dir>...           run SigV4 conformance suites
   conformance protocol <file>...       run botocore protocol suites through generated code
+  conformance endpoints <dir>...       run endpoint rule-set test suites
+  conformance profile <file>           run the profile parser / file location suites
+  conformance assume-role <file>       run the assume-role profile chain suite
+  conformance configured-endpoint-urls <file>  run botocore's configured endpoint URL suite
   sweep <botocore-data> [svc...]       generate and `cargo check` every service of a botocore data dir
   demo                                 run the seed's examples against a local moto server
+  bench                                run the performance benchmarks (release mode)
   chaos [--ops N] [--fault-rate R] [--seed S]  operations through a fault-injecting proxy, all writes verified
 ";
 
@@ -30,6 +36,7 @@ fn main() -> ExitCode {
         Some("import-models") => import_models::run(rest),
         Some("conformance") => conformance(rest),
         Some("demo") => demo::run(rest),
+        Some("bench") => bench::run(rest),
         Some("chaos") => chaos::run(rest),
         Some("sweep") => sweep::run(rest),
         _ => Err(USAGE.to_string()),

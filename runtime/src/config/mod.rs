@@ -389,6 +389,36 @@ impl Config {
         })
     }
 
+    /// `disable_request_compression`: `AWS_DISABLE_REQUEST_COMPRESSION`, profile; off unless set.
+    pub fn disable_request_compression(&self) -> bool {
+        self.try_bool(
+            "disable_request_compression",
+            "AWS_DISABLE_REQUEST_COMPRESSION",
+        )
+        .ok()
+        .flatten()
+        .unwrap_or(false)
+    }
+
+    /// `request_min_compression_size_bytes`: `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, profile;
+    /// botocore's default 10,240, valid from 0 to 10,485,760 (an invalid value falls back to
+    /// the default, as reading settings never fails a request).
+    pub fn request_min_compression_size_bytes(&self) -> u64 {
+        const DEFAULT: u64 = 10_240;
+        match self.lookup(
+            "request_min_compression_size_bytes",
+            "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
+        ) {
+            Some((v, _)) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 10_485_760)
+                .unwrap_or(DEFAULT),
+            None => DEFAULT,
+        }
+    }
+
     /// S3's `addressing_style` (profile `s3 =` sub-property): `auto` unless set.
     pub fn s3_addressing_style(&self) -> S3AddressingStyle {
         self.try_s3_addressing_style().unwrap_or_default()

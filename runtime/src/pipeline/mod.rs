@@ -3,5 +3,6 @@
 //! parse. Each stage is a module so it can change without touching the others.
 
 pub(crate) mod attempt;
+pub(crate) mod compress;
 pub(crate) mod endpoint;
 pub(crate) mod sign;
