@@ -15,46 +15,25 @@ fn data(path: &str) -> PathBuf {
         .join(path)
 }
 
-fn assert_all_pass(s: &profile::Summary, expected: usize) {
-    assert!(
-        s.failed == 0,
-        "{} failed:\n{}",
-        s.failed,
-        s.failures.join("\n")
-    );
-    assert_eq!(s.passed, expected, "number of cases run");
-}
-
 #[test]
 fn profile_parser_suite() {
-    assert_all_pass(
-        &profile::run(&[data("aws-config/profile-parser-tests.json")]),
-        65,
-    );
+    profile::run(&[data("aws-config/profile-parser-tests.json")]).assert_all_passed(65);
 }
 
 #[test]
 fn file_location_suite() {
-    assert_all_pass(
-        &profile::run(&[data("aws-config/file-location-tests.json")]),
-        9,
-    );
+    profile::run(&[data("aws-config/file-location-tests.json")]).assert_all_passed(9);
 }
 
 #[test]
 fn assume_role_suite() {
-    assert_all_pass(
-        &assume_role::run(&[data("aws-config/assume-role-tests.json")]),
-        28,
-    );
+    assume_role::run(&[data("aws-config/assume-role-tests.json")]).assert_all_passed(28);
 }
 
 #[test]
 fn configured_endpoint_urls_suite() {
-    assert_all_pass(
-        &configured_endpoints::run(&[data("configured-endpoint-urls/profile-tests.json")]),
-        39,
-    );
+    configured_endpoints::run(&[data("configured-endpoint-urls/profile-tests.json")])
+        .assert_all_passed(39);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rboto_tests::conformance::sigv4::{run, Summary};
+use rboto_tests::conformance::sigv4::run;
 
 fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,27 +11,16 @@ fn data(path: &str) -> PathBuf {
         .join(path)
 }
 
-fn assert_all_pass(summary: &Summary, expected_cases: usize) {
-    assert!(
-        summary.failures.is_empty() && summary.failed == 0,
-        "{} failed:\n{}",
-        summary.failed,
-        summary.failures.join("\n")
-    );
-    // A runner that silently finds fewer cases must not pass.
-    assert_eq!(summary.passed, expected_cases, "number of cases run");
-}
-
 #[test]
 fn botocore_aws4_testsuite() {
     // 34 `.req` cases (including normalize-path/* and post-sts-token/*), header form only.
-    assert_all_pass(&run(&[data("aws4_testsuite")]), 34);
+    run(&[data("aws4_testsuite")]).assert_all_passed(34);
 }
 
 #[test]
 fn aws_c_auth_signing_test_suite() {
     // 38 cases, each in header and presigned-query form.
-    assert_all_pass(&run(&[data("aws-signing-test-suite/v4")]), 76);
+    run(&[data("aws-signing-test-suite/v4")]).assert_all_passed(76);
 }
 
 #[test]
@@ -40,7 +29,7 @@ fn single_case_directories() {
         data("aws4_testsuite/get-vanilla"),
         data("aws-signing-test-suite/v4/get-vanilla-with-session-token"),
     ]);
-    assert_all_pass(&summary, 3);
+    summary.assert_all_passed(3);
 }
 
 #[test]

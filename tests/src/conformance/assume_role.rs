@@ -2,20 +2,19 @@
 //! `source_profile`, `credential_source`, `web_identity_token_file` and SSO settings resolves
 //! ([`rboto::credentials::profile_chain::resolve`]), or the error it gives.
 
-use super::profile::{load, Summary};
+use super::profile::load;
+use super::{paths, Summary};
 use rboto::credentials::profile_chain::{resolve, BaseProvider, ProfileChain};
 use rboto::profile::{ProfileSet, Section};
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: conformance assume-role <assume-role-tests.json>...";
+
 /// `cargo xtask conformance assume-role FILE...`
 pub fn run_cli(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() {
-        return Err("usage: conformance assume-role <assume-role-tests.json>...".into());
-    }
-    let files: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    Ok(run(&files).print())
+    Ok(run(&paths(args, USAGE)?).print())
 }
 
 pub fn run(files: &[PathBuf]) -> Summary {

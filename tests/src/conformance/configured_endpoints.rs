@@ -3,7 +3,8 @@
 //! `[services x]` section, and `ignore_configured_endpoint_urls`. Each case writes the suite's
 //! profiles to a real config file and loads it through [`rboto::Config::loader`].
 
-use super::profile::{load, Summary};
+use super::profile::load;
+use super::{paths, Summary};
 use rboto::config::Env;
 use rboto::Config;
 use serde_json::Value;
@@ -12,13 +13,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: conformance configured-endpoint-urls <profile-tests.json>...";
+
 /// `cargo xtask conformance configured-endpoint-urls FILE...`
 pub fn run_cli(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() {
-        return Err("usage: conformance configured-endpoint-urls <profile-tests.json>...".into());
-    }
-    let files: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    Ok(run(&files).print())
+    Ok(run(&paths(args, USAGE)?).print())
 }
 
 pub fn run(files: &[PathBuf]) -> Summary {

@@ -9,6 +9,7 @@
 //!
 //! A directory given is either a service directory or a tree of them (searched recursively).
 
+use super::{paths, Summary};
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -17,44 +18,14 @@ use std::process::ExitCode;
 use rboto::endpoint::{EndpointError, ParamValue, RuleSet};
 use serde_json::Value as Json;
 
-/// Outcome of a run: one entry in `failures` (a `FAIL ...` line) per failed case.
-#[derive(Debug, Default)]
-pub struct Summary {
-    pub passed: usize,
-    pub failed: usize,
-    pub failures: Vec<String>,
-    /// Service directories whose rule set loaded and compiled.
-    pub rule_sets: usize,
-}
-
-impl Summary {
-    fn fail(&mut self, line: String) {
-        self.failed += 1;
-        self.failures.push(line);
-    }
-}
+const USAGE: &str = "usage: conformance endpoints <dir>...\n\n\
+    Each <dir> is a service directory holding endpoint-rule-set-1.json (or \
+    endpoint-rule-set-1.json.gz) and endpoint-tests-1.json, or a directory of such directories.";
 
 /// `cargo xtask conformance endpoints <dir>...`: prints one line per failing case and a closing
 /// `N passed, N failed` line.
 pub fn run_cli(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() || args.iter().any(|a| a.starts_with('-')) {
-        return Err("usage: conformance endpoints <dir>...\n\n\
-                    Each <dir> is a service directory holding endpoint-rule-set-1.json (or \
-                    endpoint-rule-set-1.json.gz) and endpoint-tests-1.json, or a directory of \
-                    such directories."
-            .into());
-    }
-    let dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    let summary = run(&dirs);
-    for line in &summary.failures {
-        println!("{line}");
-    }
-    println!("{} passed, {} failed", summary.passed, summary.failed);
-    Ok(if summary.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(run(&paths(args, USAGE)?).print())
 }
 
 /// Runs every case found under `dirs`. A directory that cannot be read or holds no suite
@@ -152,10 +123,10 @@ fn run_service(dir: &Path, summary: &mut Summary) {
             return;
         }
     };
-    summary.rule_sets += 1;
+    summary.suites += 1;
     for case in &cases {
         match run_case(&ruleset, case) {
-            Ok(()) => summary.passed += 1,
+            Ok(()) => summary.pass(),
             Err(why) => summary.fail(format!("FAIL {service}: {}: {why}", doc(case))),
         }
     }

@@ -2,44 +2,12 @@
 //! the config and credentials files) and `file-location-tests.json` (where the files are and
 //! which profile is selected). The file's shape says which it is.
 
+use super::{paths, Summary};
 use rboto::profile::{FileLocations, Platform, ProfileSet, Section};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// Outcome of a run: one `FAIL ...` line per failed case.
-#[derive(Debug, Default)]
-pub struct Summary {
-    pub passed: usize,
-    pub failed: usize,
-    pub failures: Vec<String>,
-}
-
-impl Summary {
-    pub fn record(&mut self, name: &str, result: Result<(), String>) {
-        match result {
-            Ok(()) => self.passed += 1,
-            Err(why) => {
-                self.failed += 1;
-                self.failures.push(format!("FAIL {name}: {why}"));
-            }
-        }
-    }
-
-    /// Prints the failures and the closing `N passed, N failed` line.
-    pub fn print(&self) -> ExitCode {
-        for line in &self.failures {
-            println!("{line}");
-        }
-        println!("{} passed, {} failed", self.passed, self.failed);
-        if self.failed == 0 && self.passed > 0 {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        }
-    }
-}
 
 /// Reads a suite file; an unreadable file is one failure.
 pub fn load(path: &Path, summary: &mut Summary) -> Option<Value> {
@@ -55,16 +23,12 @@ pub fn load(path: &Path, summary: &mut Summary) -> Option<Value> {
     }
 }
 
+const USAGE: &str =
+    "usage: conformance profile <profile-parser-tests.json | file-location-tests.json>...";
+
 /// `cargo xtask conformance profile FILE...`
 pub fn run_cli(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() {
-        return Err(
-            "usage: conformance profile <profile-parser-tests.json | file-location-tests.json>..."
-                .into(),
-        );
-    }
-    let files: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    Ok(run(&files).print())
+    Ok(run(&paths(args, USAGE)?).print())
 }
 
 pub fn run(files: &[PathBuf]) -> Summary {

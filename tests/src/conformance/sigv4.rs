@@ -12,6 +12,7 @@
 //!
 //! Every directory given is either a case or a tree of cases (searched recursively).
 
+use super::{paths, Summary};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,43 +24,15 @@ use rboto::sigv4::{
     SigningSettings,
 };
 
-/// Outcome of a run: one entry in `failures` (a `FAIL ...` line) per failed case.
-#[derive(Debug, Default)]
-pub struct Summary {
-    pub passed: usize,
-    pub failed: usize,
-    pub failures: Vec<String>,
-}
-
-impl Summary {
-    fn fail(&mut self, line: String) {
-        self.failed += 1;
-        self.failures.push(line);
-    }
-}
+const USAGE: &str = "usage: conformance sigv4 <dir>...\n\n\
+    Each <dir> is a SigV4 test case or a directory of cases, in the botocore aws4_testsuite \
+    layout (<case>/<case>.req, .creq, .sts, .authz) or the aws-c-auth layout \
+    (<case>/context.json, request.txt, header-*.txt, query-*.txt).";
 
 /// `cargo xtask conformance sigv4 <dir>...`: prints one line per failing case and a closing
 /// `N passed, N failed` line.
 pub fn run_cli(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() || args.iter().any(|a| a.starts_with('-')) {
-        return Err("usage: conformance sigv4 <dir>...\n\n\
-                    Each <dir> is a SigV4 test case or a directory of cases, in the botocore \
-                    aws4_testsuite layout (<case>/<case>.req, .creq, .sts, .authz) or the \
-                    aws-c-auth layout (<case>/context.json, request.txt, header-*.txt, \
-                    query-*.txt)."
-            .into());
-    }
-    let dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    let summary = run(&dirs);
-    for line in &summary.failures {
-        println!("{line}");
-    }
-    println!("{} passed, {} failed", summary.passed, summary.failed);
-    Ok(if summary.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(run(&paths(args, USAGE)?).print())
 }
 
 /// Runs every case found under `dirs`. A directory that cannot be read or holds no case counts
@@ -276,7 +249,7 @@ impl Diffs {
 
     fn report(self, summary: &mut Summary, label: &str, form: &str) {
         if self.0.is_empty() {
-            summary.passed += 1;
+            summary.pass();
         } else {
             summary.fail(format!("FAIL {label} [{form}]: {}", self.0.join("; ")));
         }
