@@ -578,3 +578,25 @@ async fn short_lived_credentials_are_refreshed_not_reused() {
     }
     assert_eq!(log.0.lock().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn invalid_values_name_file_line_and_key() {
+    let home = scratch("bad-value");
+    write(
+        &home,
+        "config",
+        "[default]\nregion = eu-west-1\n# retries\nmax_attempts = lots\n",
+    );
+    let err = Config::loader()
+        .env(env(&home, &[]))
+        .load()
+        .await
+        .expect_err("max_attempts is not a number");
+    assert_eq!(err.kind(), rboto::ErrorKind::InvalidConfig);
+    let shown = err.to_string();
+    let file = home.join(".aws").join("config");
+    assert!(
+        shown.contains(&format!("{}:4", file.display())) && shown.contains("max_attempts"),
+        "{shown}"
+    );
+}

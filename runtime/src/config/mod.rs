@@ -524,10 +524,11 @@ impl Config {
             return Some((v, format!("environment variable {var}")));
         }
         self.profile_value(key).map(|v| {
-            (
-                v.to_string(),
-                format!("{}, key `{key}`", self.profile_origin()),
-            )
+            let origin = match self.profile().and_then(|p| p.origin(key)) {
+                Some(at) => format!("{at}: profile `{}`, key `{key}`", self.profile_name),
+                None => format!("{}, key `{key}`", self.profile_origin()),
+            };
+            (v.to_string(), origin)
         })
     }
 

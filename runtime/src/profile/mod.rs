@@ -34,6 +34,8 @@ pub struct Section {
     properties: BTreeMap<String, String>,
     /// Keys whose value came from the credentials file.
     from_credentials_file: Vec<String>,
+    /// Where each key was defined (`file:line`), so a bad value can be pointed at.
+    origins: BTreeMap<String, String>,
 }
 
 impl fmt::Debug for Section {
@@ -106,9 +108,20 @@ impl Section {
             .insert(key.into().to_ascii_lowercase(), value.into());
     }
 
+    /// Where `key` was defined, as `file:line`, when it came from a file.
+    pub fn origin(&self, key: &str) -> Option<&str> {
+        self.origins
+            .get(&key.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
     fn merge(&mut self, other: &Section, from_credentials: bool) {
         for (k, v) in &other.properties {
             self.properties.insert(k.clone(), v.clone());
+            match other.origins.get(k) {
+                Some(o) => self.origins.insert(k.clone(), o.clone()),
+                None => self.origins.remove(k),
+            };
             self.from_credentials_file.retain(|x| x != k);
             if from_credentials {
                 self.from_credentials_file.push(k.clone());
@@ -308,6 +321,10 @@ pub fn parse(text: &str, kind: FileKind, source: &str) -> Result<ParsedFile, Err
             .2
             .properties
             .insert(key.clone(), value.to_string());
+        sections[i]
+            .2
+            .origins
+            .insert(key.clone(), format!("{source}:{lineno}"));
         property = Some((key, value.is_empty()));
     }
 
