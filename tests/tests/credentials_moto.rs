@@ -135,6 +135,56 @@ async fn assume_role_chain_signed_end_to_end() {
 }
 
 #[tokio::test]
+async fn mfa_serial_asks_the_token_provider() {
+    let s = server();
+    s.reset().unwrap();
+    let (ak, sk) = s.enable_auth().unwrap();
+    let endpoint = s.endpoint();
+    let admin = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(&endpoint)
+        .credentials(rboto::Credentials::new(&ak, &sk, None))
+        .build();
+    let arn = create_role(&admin, "role-mfa").await;
+    let home = home("mfa");
+    std::fs::write(
+        home.join(".aws/credentials"),
+        format!("[admin]\naws_access_key_id = {ak}\naws_secret_access_key = {sk}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        format!(
+            "[profile m]\nrole_arn = {arn}\nsource_profile = admin\n\
+             mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+        ),
+    )
+    .unwrap();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = asked.clone();
+    let mfa = rboto::credentials::MfaTokenProvider(std::sync::Arc::new(move |serial: &str| {
+        seen.lock().unwrap().push(serial.to_string());
+        Ok("123456".to_string())
+    }));
+    let config = Config::loader()
+        .env(env(&home, &endpoint, &[("AWS_PROFILE", "m".into())]))
+        .mfa_token_provider(mfa)
+        .load()
+        .await
+        .unwrap();
+    let info = config
+        .inspect_credentials()
+        .await
+        .expect("assume role with MFA");
+    assert_eq!(info.provider, "assume-role");
+    assert_eq!(
+        *asked.lock().unwrap(),
+        ["arn:aws:iam::123456789012:mfa/alice".to_string()]
+    );
+    s.disable_auth().unwrap();
+}
+
+#[tokio::test]
 async fn web_identity_from_env() {
     let s = server();
     s.reset().unwrap();

@@ -109,6 +109,7 @@ pub struct Config {
 pub struct ConfigLoader {
     profile: Option<String>,
     env: Option<Env>,
+    mfa: Option<credentials::MfaTokenProvider>,
 }
 
 impl fmt::Debug for ConfigLoader {
@@ -133,6 +134,13 @@ impl ConfigLoader {
         self
     }
 
+    /// Asks `mfa` for the current token code when an assume-role profile names an
+    /// `mfa_serial` (botocore's `mfa_prompter`).
+    pub fn mfa_token_provider(mut self, mfa: credentials::MfaTokenProvider) -> Self {
+        self.mfa = Some(mfa);
+        self
+    }
+
     pub async fn load(self) -> Result<Config, Error> {
         self.load_sync()
     }
@@ -140,7 +148,7 @@ impl ConfigLoader {
     /// Loads without an executor (reads small files with blocking I/O).
     pub fn load_sync(self) -> Result<Config, Error> {
         let env = self.env.unwrap_or_else(Env::process);
-        Config::resolve(env, self.profile)
+        Config::resolve(env, self.profile, self.mfa)
     }
 }
 
@@ -175,10 +183,14 @@ impl Config {
         for sid in settings::KNOWN_SERVICE_IDS {
             capture(&settings::service_env_var(sid));
         }
-        Config::resolve(Env::from_map(map), None)
+        Config::resolve(Env::from_map(map), None, None)
     }
 
-    fn resolve(env: Env, explicit_profile: Option<String>) -> Result<Config, Error> {
+    fn resolve(
+        env: Env,
+        explicit_profile: Option<String>,
+        mfa: Option<credentials::MfaTokenProvider>,
+    ) -> Result<Config, Error> {
         let lookup = |k: &str| env.get(k);
         let locations = FileLocations::resolve(&lookup, Platform::current());
         let profiles = ProfileSet::load(&locations)?;
@@ -210,7 +222,10 @@ impl Config {
         config.try_s3_addressing_style()?;
         config.services_section()?;
         config.endpoint_url = config.configured_global_endpoint();
-        let chain = credentials::DefaultChain::new(&config, explicit_profile.is_some());
+        let mut chain = credentials::DefaultChain::new(&config, explicit_profile.is_some());
+        if let Some(mfa) = mfa {
+            chain = chain.with_mfa_token_provider(mfa);
+        }
         config.credentials = Some(Arc::new(credentials::CachingProvider::new(chain)));
         Ok(config)
     }
