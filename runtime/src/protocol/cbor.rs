@@ -27,12 +27,15 @@
 //! second field (`Sender`/`Receiver`) becomes [`ErrorParts::fault`]; the message is `message`,
 //! else `Message`.
 
-use super::token::new_idempotency_token;
-use super::{ErrorParts, ParseError, Request, Response, SerializeError};
-use crate::schema::{
-    prelude, Kind, Operation, Service, Shape, DOCUMENT, EVENT_STREAM, HOST_LABEL,
-    IDEMPOTENCY_TOKEN, PAYLOAD,
+use super::codec::rpc_output_outside_body;
+use super::errors::strip_error_code;
+use super::errors::{amzn_request_id, apply_query_error, from_status, is_generic_error};
+use super::token::fill_idempotency_tokens;
+use super::{
+    expand_host_prefix, is_unit, struct_slots, ErrorParts, ParseError, Request, Response,
+    SerializeError,
 };
+use crate::schema::{Operation, Service, Shape, EVENT_STREAM};
 use crate::types::Body;
 use crate::value::Value;
 
@@ -43,81 +46,16 @@ mod suite_tests;
 #[cfg(test)]
 mod tests;
 
-use de::{empty_slots, parse_body, scan_error_body};
+use de::{parse_body, scan_error_body};
 use ser::write_value;
-
-/// Deepest nesting of structures, lists, maps and documents accepted in either direction.
-const MAX_DEPTH: usize = 100;
 
 /// The media type of requests and responses.
 const CBOR_MEDIA_TYPE: &str = "application/cbor";
 /// The media type when the input or output is an event stream.
 const EVENT_STREAM_MEDIA_TYPE: &str = "application/vnd.amazon.eventstream";
 
-/// A failure deep in a value; the path is collected on the way back up.
-struct Fail {
-    /// Path segments, innermost first.
-    path: Vec<String>,
-    msg: String,
-}
-
-impl Fail {
-    fn new(msg: impl Into<String>) -> Fail {
-        Fail {
-            path: Vec::new(),
-            msg: msg.into(),
-        }
-    }
-    fn at(mut self, segment: String) -> Fail {
-        self.path.push(segment);
-        self
-    }
-    fn render(self, root: &str) -> String {
-        let mut s = root.to_string();
-        for seg in self.path.iter().rev() {
-            s.push_str(seg);
-        }
-        format!("{s}: {}", self.msg)
-    }
-}
-
-fn too_deep() -> Fail {
-    Fail::new(format!("nested deeper than {MAX_DEPTH} levels"))
-}
-
-fn is_document(shape: &Shape) -> bool {
-    matches!(shape.kind, Kind::Document) || shape.has(DOCUMENT)
-}
-
-/// botocore models "no input/output shape" as `None`; generated code points at `prelude::UNIT`.
-fn is_unit(shape: &'static Shape) -> bool {
-    std::ptr::eq(shape, &prelude::UNIT)
-}
-
 fn has_event_stream(shape: &Shape) -> bool {
     shape.members().iter().any(|m| m.target.has(EVENT_STREAM))
-}
-
-fn kind_name(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::Structure(_) => "structure",
-        Kind::Union(_) => "union",
-        Kind::List(_) => "list",
-        Kind::Map(..) => "map",
-        Kind::String => "string",
-        Kind::Boolean => "boolean",
-        Kind::Byte => "byte",
-        Kind::Short => "short",
-        Kind::Integer => "integer",
-        Kind::Long => "long",
-        Kind::Float => "float",
-        Kind::Double => "double",
-        Kind::BigInteger => "big integer",
-        Kind::BigDecimal => "big decimal",
-        Kind::Blob => "blob",
-        Kind::Timestamp => "timestamp",
-        Kind::Document => "document",
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +77,7 @@ pub fn serialize(
 
     let mut input = input;
     fill_idempotency_tokens(op.input, &mut input);
-    let host_prefix = expand_host_prefix(op, &input)?;
+    let host_prefix = expand_host_prefix(op, struct_slots(&input))?;
 
     let mut req = Request::new(
         op.method,
@@ -188,65 +126,6 @@ pub fn serialize(
     Ok(req)
 }
 
-/// Sets every unset top-level `idempotencyToken` member to a fresh UUID, as botocore's
-/// `generate_idempotent_uuid` handler does.
-fn fill_idempotency_tokens(shape: &'static Shape, input: &mut Value) {
-    let members = shape.members();
-    if !members.iter().any(|m| m.has(IDEMPOTENCY_TOKEN)) {
-        return;
-    }
-    if let Value::Struct(slots) = input {
-        if slots.len() < members.len() {
-            slots.resize_with(members.len(), || None);
-        }
-        for (m, slot) in members.iter().zip(slots.iter_mut()) {
-            if m.has(IDEMPOTENCY_TOKEN) && slot.is_none() {
-                *slot = Some(Value::Str(new_idempotency_token()));
-            }
-        }
-    }
-}
-
-/// Expands `endpoint.hostPrefix` with the input's `hostLabel` members (botocore's
-/// `_expand_host_prefix`).
-fn expand_host_prefix(
-    op: &'static Operation,
-    input: &Value,
-) -> Result<Option<String>, SerializeError> {
-    let Some(template) = op.host_prefix else {
-        return Ok(None);
-    };
-    let slots: &[Option<Value>] = match input {
-        Value::Struct(s) => s,
-        _ => &[],
-    };
-    let mut prefix = template.to_string();
-    let mut bad = Vec::new();
-    for (i, m) in op.input.members().iter().enumerate() {
-        if !m.has(HOST_LABEL) {
-            continue;
-        }
-        match slots.get(i).and_then(Option::as_ref) {
-            Some(Value::Str(s))
-                if !s.is_empty()
-                    && s.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
-            {
-                prefix = prefix.replace(&format!("{{{}}}", m.name), s);
-            }
-            _ => bad.push(m.name),
-        }
-    }
-    if !bad.is_empty() {
-        return Err(SerializeError(format!(
-            "Invalid value for parameter(s): {}. Must contain only alphanumeric characters, \
-             hyphen, or period.",
-            bad.join(", ")
-        )));
-    }
-    Ok(Some(prefix))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Responses
 // ---------------------------------------------------------------------------------------------
@@ -258,32 +137,14 @@ pub fn parse_output(
     response: &Response<'_>,
     payload: Option<Body>,
 ) -> Result<Value, ParseError> {
-    let shape = op.output;
-    let members = shape.members();
     // botocore's `_do_parse` never looks at the body of an operation without output.
-    if is_unit(shape) {
+    if is_unit(op.output) {
         return Ok(Value::Struct(Vec::new()));
     }
-    if let Some(m) = members.iter().find(|m| m.target.has(EVENT_STREAM)) {
-        return Err(ParseError(format!(
-            "{}: event stream responses ({}.{}) are not supported by the smithy-rpc-v2-cbor \
-             protocol yet",
-            op.name, shape.name, m.name
-        )));
+    match rpc_output_outside_body("smithy-rpc-v2-cbor", op, payload)? {
+        Some(v) => Ok(v),
+        None => parse_body(op.output, response.body),
     }
-    // RPC v2 has no payload members; should a model stream one anyway, hand it over rather than
-    // lose it.
-    if let Some(body) = payload {
-        if let Some(i) = members
-            .iter()
-            .position(|m| m.has(PAYLOAD) && m.is_streaming())
-        {
-            let mut slots = empty_slots(members);
-            slots[i] = Some(Value::Body(body));
-            return Ok(Value::Struct(slots));
-        }
-    }
-    parse_body(shape, response.body)
 }
 
 /// Parses the members of a modeled exception from its CBOR body.
@@ -304,21 +165,10 @@ pub fn parse_error(
     response: &Response<'_>,
 ) -> ErrorParts {
     let status = response.status;
-    let request_id = response.header("x-amzn-requestid").map(str::to_string);
-    let trimmed = response.body.trim_ascii();
-
+    let request_id = amzn_request_id(response);
     // A proxy or load balancer answering instead of the service.
-    if status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>")) {
-        let reason = http::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .map(str::to_string);
-        return ErrorParts {
-            code: status.to_string(),
-            message: reason,
-            request_id,
-            fault: None,
-        };
+    if is_generic_error(response) {
+        return from_status(status, request_id);
     }
 
     let mut code = status.to_string();
@@ -341,25 +191,11 @@ pub fn parse_error(
             }
         }
     }
-    if let Some(q) = response.header("x-amzn-query-error") {
-        let mut parts = q.split(';');
-        if let (Some(first), Some(kind), None) = (parts.next(), parts.next(), parts.next()) {
-            if !first.is_empty() {
-                code = first.to_string();
-                fault = Some(kind.to_string());
-            }
-        }
-    }
+    apply_query_error(response, &mut code, &mut fault);
     ErrorParts {
         code,
         message,
         request_id,
         fault,
     }
-}
-
-/// `smithy.protocoltests.rpcv2Cbor#FooError:http://...` → `FooError`.
-fn strip_error_code(code: &str) -> &str {
-    let code = code.split_once(':').map_or(code, |(c, _)| c);
-    code.rsplit_once('#').map_or(code, |(_, c)| c)
 }

@@ -4,18 +4,28 @@
 //! headers, body: the seam between protocols and HTTP, like botocore's request dict) and a raw
 //! [`Response`] back into a `Value` or the parts of a service error. Nothing here does I/O, so
 //! every protocol is tested directly against AWS's protocol suites.
+//!
+//! What botocore does the same way for every protocol is written once beside them: scalar text
+//! forms ([`format`]), error-response conventions ([`errors`]), idempotency tokens ([`token`]),
+//! `hostPrefix` expansion ([`expand_host_prefix`]) and the JSON/CBOR codecs' shared parts
+//! ([`codec`]).
 
 pub mod cbor;
 mod checksum;
+mod codec;
+mod errors;
+mod format;
 pub mod json;
 pub mod query;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
+#[cfg(test)]
+mod suite_support;
 mod token;
 pub mod xml;
 
-use crate::schema::{Operation, Protocol, Service, Shape};
+use crate::schema::{prelude, Member, Operation, Protocol, Service, Shape, HOST_LABEL};
 use crate::types::Body;
 use crate::value::Value;
 
@@ -102,6 +112,61 @@ pub struct ErrorParts {
     pub request_id: Option<String>,
     /// `Sender` or `Receiver` where the protocol says (query `Type`, `x-amzn-query-error`).
     pub fault: Option<String>,
+}
+
+/// Expands `endpoint.hostPrefix` with the input's `hostLabel` members (botocore's
+/// `_expand_host_prefix`): each must match `^[A-Za-z0-9.-]+$`.
+pub(crate) fn expand_host_prefix(
+    op: &'static Operation,
+    slots: &[Option<Value>],
+) -> Result<Option<String>, SerializeError> {
+    let Some(template) = op.host_prefix else {
+        return Ok(None);
+    };
+    let mut prefix = template.to_string();
+    let mut bad = Vec::new();
+    for (i, m) in op.input.members().iter().enumerate() {
+        if !m.has(HOST_LABEL) {
+            continue;
+        }
+        match slots.get(i).and_then(Option::as_ref) {
+            Some(Value::Str(s))
+                if !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
+            {
+                prefix = prefix.replace(&format!("{{{}}}", m.name), s);
+            }
+            _ => bad.push(m.name),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(SerializeError(format!(
+            "Invalid value for parameter(s): {}. Must contain only alphanumeric characters, \
+             hyphen, or period.",
+            bad.join(", ")
+        )));
+    }
+    Ok(Some(prefix))
+}
+
+/// The member slots of a structure value; anything else has none.
+pub(crate) fn struct_slots(value: &Value) -> &[Option<Value>] {
+    match value {
+        Value::Struct(s) => s,
+        _ => &[],
+    }
+}
+
+/// Whether an operation has no input (or output) shape: botocore models that as `None`,
+/// generated code points at `prelude::UNIT`.
+pub(crate) fn is_unit(shape: &'static Shape) -> bool {
+    std::ptr::eq(shape, &prelude::UNIT)
+}
+
+/// A structure value of `members` with nothing set.
+pub(crate) fn empty_slots(members: &[Member]) -> Vec<Option<Value>> {
+    members.iter().map(|_| None).collect()
 }
 
 /// Serializes an operation's input for `protocol`.

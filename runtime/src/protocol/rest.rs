@@ -26,12 +26,13 @@
 //! split on `,` (botocore does not unquote); the body fills the rest, or the payload member.
 
 use super::checksum;
-use super::token::new_idempotency_token;
-use super::{ParseError, Request, Response, SerializeError};
+use super::format::{format_timestamp, python_float};
+use super::token::fill_idempotency_tokens;
+use super::{empty_slots, expand_host_prefix, ParseError, Request, Response, SerializeError};
 use crate::encoding::{uri_encode, uri_encode_path};
 use crate::schema::{
-    Kind, Location, Member, Operation, Shape, TimestampFormat, DOCUMENT, EVENT_STREAM, HOST_LABEL,
-    IDEMPOTENCY_TOKEN, JSON_VALUE, PAYLOAD,
+    Kind, Location, Member, Operation, Shape, TimestampFormat, DOCUMENT, EVENT_STREAM, JSON_VALUE,
+    PAYLOAD,
 };
 use crate::types::{Blob, Body, DateTime};
 use crate::value::Value;
@@ -51,125 +52,6 @@ pub(crate) enum BodyFormat {
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Expands `endpoint.hostPrefix` with the input's `hostLabel` members (botocore's
-/// `_expand_host_prefix`): each must match `^[A-Za-z0-9.-]+$`.
-pub(crate) fn expand_host_prefix(
-    op: &'static Operation,
-    slots: &[Option<Value>],
-) -> Result<Option<String>, SerializeError> {
-    let Some(template) = op.host_prefix else {
-        return Ok(None);
-    };
-    let mut prefix = template.to_string();
-    let mut bad = Vec::new();
-    for (i, m) in op.input.members().iter().enumerate() {
-        if !m.has(HOST_LABEL) {
-            continue;
-        }
-        match slots.get(i).and_then(Option::as_ref) {
-            Some(Value::Str(s))
-                if !s.is_empty()
-                    && s.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
-            {
-                prefix = prefix.replace(&format!("{{{}}}", m.name), s);
-            }
-            _ => bad.push(m.name),
-        }
-    }
-    if !bad.is_empty() {
-        return Err(SerializeError(format!(
-            "Invalid value for parameter(s): {}. Must contain only alphanumeric characters, \
-             hyphen, or period.",
-            bad.join(", ")
-        )));
-    }
-    Ok(Some(prefix))
-}
-
-/// Sets every unset top-level `idempotencyToken` member to a fresh UUID (botocore's
-/// `generate_idempotent_uuid`), wherever the member is bound.
-fn fill_idempotency_tokens(members: &[Member], slots: &mut [Option<Value>]) {
-    for (m, slot) in members.iter().zip(slots.iter_mut()) {
-        if m.has(IDEMPOTENCY_TOKEN) && slot.is_none() {
-            *slot = Some(Value::Str(new_idempotency_token()));
-        }
-    }
-}
-
-/// A float as Python's `str(float)` writes it, with botocore's spellings of the special values.
-pub(crate) fn python_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
-    }
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if f < 0.0 { "-" } else { "" };
-    if (-4..16).contains(&exp) {
-        if exp >= 0 {
-            let point = exp as usize + 1;
-            let (int, frac) = if digits.len() > point {
-                (digits[..point].to_string(), digits[point..].to_string())
-            } else {
-                (format!("{digits:0<point$}"), "0".to_string())
-            };
-            format!("{sign}{int}.{frac}")
-        } else {
-            let zeros = "0".repeat((-exp - 1) as usize);
-            format!("{sign}0.{zeros}{digits}")
-        }
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let rest = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{first}{rest}e{esign}{:02}", exp.abs())
-    }
-}
-
-/// A timestamp as botocore's `_convert_timestamp_to_str` writes it; `whole_seconds` drops the
-/// fraction first, as `_convert_header_value` does via `calendar.timegm`.
-pub(crate) fn format_timestamp(
-    t: &DateTime,
-    format: TimestampFormat,
-    whole_seconds: bool,
-) -> String {
-    let micros = if whole_seconds {
-        0
-    } else {
-        t.subsec_nanos() / 1000
-    };
-    match format {
-        TimestampFormat::Iso8601 => {
-            let whole = DateTime::from_secs(t.secs()).to_iso8601();
-            match whole.strip_suffix('Z') {
-                Some(base) if micros != 0 => format!("{base}.{micros:06}Z"),
-                _ => whole,
-            }
-        }
-        TimestampFormat::UnixTimestamp => {
-            if micros == 0 {
-                t.secs().to_string()
-            } else {
-                let scaled = i128::from(t.secs()) * 1_000_000 + i128::from(micros);
-                python_float(scaled as f64 / 1e6)
-            }
-        }
-        TimestampFormat::Rfc822 => DateTime::from_secs(t.secs()).to_http_date(),
-    }
-}
 
 fn bind_err(op: &Operation, m: &Member, what: &str, v: &Value) -> SerializeError {
     SerializeError(format!(
@@ -344,6 +226,8 @@ pub(crate) fn serialize(
 ) -> Result<Request, SerializeError> {
     let shape = op.input;
     let members = shape.members();
+    let mut input = input;
+    fill_idempotency_tokens(shape, &mut input);
     let mut slots = match input {
         Value::Struct(s) => s,
         other => {
@@ -363,7 +247,6 @@ pub(crate) fn serialize(
             )));
         }
     }
-    fill_idempotency_tokens(members, &mut slots);
     checksum::fill_validation_mode(op, &mut slots);
     let chosen_algorithm = checksum::chosen_algorithm(op, &slots);
     let host_prefix = expand_host_prefix(op, &slots)?;
@@ -649,7 +532,7 @@ fn parse_document(
         BodyFormat::Json => super::json::de::parse_body(shape, body),
         BodyFormat::Xml => {
             if body.trim_ascii().is_empty() {
-                return Ok(Value::Struct(super::json::de::empty_slots(shape.members())));
+                return Ok(Value::Struct(empty_slots(shape.members())));
             }
             // botocore ignores the root element's name (the output's `locationName`).
             let root = super::xml::parse(body)?;
@@ -667,7 +550,7 @@ pub(crate) fn parse_shape(
     format: BodyFormat,
 ) -> Result<Value, ParseError> {
     let members = shape.members();
-    let mut slots: Vec<Option<Value>> = members.iter().map(|_| None).collect();
+    let mut slots = empty_slots(members);
     match members.iter().position(|m| m.has(PAYLOAD)) {
         Some(i) => {
             let m = &members[i];
@@ -735,18 +618,4 @@ pub(crate) fn parse_shape(
     }
     parse_non_payload(shape, response, &mut slots, format)?;
     Ok(Value::Struct(slots))
-}
-
-/// The reason phrase of a status, as botocore's `http.client.responses`.
-pub(crate) fn reason(status: u16) -> Option<String> {
-    http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .map(str::to_string)
-}
-
-/// botocore's `_is_generic_error_response`: a 5xx with an empty or HTML body.
-pub(crate) fn is_generic_error(response: &Response<'_>) -> bool {
-    let trimmed = response.body.trim_ascii();
-    response.status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>"))
 }

@@ -9,6 +9,8 @@
 //! `__type`, else the HTTP status (namespace `…#` and `:…` suffix stripped); the message is
 //! `message`/`Message`. A 5xx with an empty or HTML body is a generic error named by its status.
 
+use super::errors::strip_error_code;
+use super::errors::{amzn_request_id, apply_query_error, from_status, is_generic_error};
 use super::rest::{self, BodyFormat};
 use super::{ErrorParts, ParseError, Request, Response, SerializeError};
 use crate::schema::{Operation, Service, Shape};
@@ -44,12 +46,6 @@ pub fn parse_error_shape(
     rest::parse_shape(shape, response, None, BodyFormat::Json)
 }
 
-/// `aws.protocoltests.restjson#FooError:http://...` → `FooError`.
-fn strip_code(code: &str) -> &str {
-    let code = code.split_once(':').map_or(code, |(c, _)| c);
-    code.rsplit_once('#').map_or(code, |(_, c)| c)
-}
-
 fn text_of(j: &Json) -> Option<String> {
     match j {
         Json::Null => None,
@@ -66,14 +62,9 @@ pub fn parse_error(
     response: &Response<'_>,
 ) -> ErrorParts {
     let status = response.status;
-    let request_id = response.header("x-amzn-requestid").map(str::to_string);
-    if rest::is_generic_error(response) {
-        return ErrorParts {
-            code: status.to_string(),
-            message: rest::reason(status),
-            request_id,
-            fault: None,
-        };
+    let request_id = amzn_request_id(response);
+    if is_generic_error(response) {
+        return from_status(status, request_id);
     }
     // botocore keeps an unparseable body as the message.
     let body: serde_json::Map<String, Json> = if response.body.is_empty() {
@@ -100,17 +91,9 @@ pub fn parse_error(
         Some(t) => text_of(t).unwrap_or_default(),
         None => status.to_string(),
     };
-    code = strip_code(&code).to_string();
+    code = strip_error_code(&code).to_string();
     let mut fault = None;
-    if let Some(q) = response.header("x-amzn-query-error") {
-        let mut parts = q.split(';');
-        if let (Some(first), Some(kind), None) = (parts.next(), parts.next(), parts.next()) {
-            if !first.is_empty() {
-                code = first.to_string();
-                fault = Some(kind.to_string());
-            }
-        }
-    }
+    apply_query_error(response, &mut code, &mut fault);
     let injected = match response.header("x-amzn-errortype") {
         Some(h) => Some(h.to_string()),
         None => match body.get("code") {
@@ -119,7 +102,7 @@ pub fn parse_error(
         },
     };
     if let Some(c) = injected {
-        code = strip_code(&c).to_string();
+        code = strip_error_code(&c).to_string();
     }
     ErrorParts {
         code,

@@ -13,9 +13,10 @@
 //! S3 also answers some requests with `200 OK` and an `<Error>` body; [`error_in_success`]
 //! detects that as botocore's `_handle_200_error` does.
 
+use super::errors::{from_status, is_generic_error};
 use super::rest::{self, BodyFormat};
 use super::xml::{self, Element};
-use super::{ErrorParts, ParseError, Request, Response, SerializeError};
+use super::{empty_slots, ErrorParts, ParseError, Request, Response, SerializeError};
 use crate::schema::{Kind, Operation, Protocol, Service, Shape, EVENT_STREAM, PAYLOAD};
 use crate::types::Body;
 use crate::value::Value;
@@ -103,17 +104,12 @@ pub fn parse_error(
             .or_else(|| response.header("x-amz-request-id"))
             .map(str::to_string)
     };
-    let from_status = || ErrorParts {
-        code: response.status.to_string(),
-        message: rest::reason(response.status),
-        request_id: header_request_id(),
-        fault: None,
-    };
-    if rest::is_generic_error(response) || response.body.is_empty() {
-        return from_status();
+    let by_status = || from_status(response.status, header_request_id());
+    if is_generic_error(response) || response.body.is_empty() {
+        return by_status();
     }
     let Ok(root) = xml::parse(response.body) else {
-        return from_status();
+        return by_status();
     };
     let error = error_element(&root);
     let field = |name: &str| error.and_then(|e| e.child_text(name));
@@ -140,7 +136,7 @@ pub fn parse_error_shape(
     shape: &'static Shape,
     response: &Response<'_>,
 ) -> Result<Value, ParseError> {
-    let mut slots: Vec<Option<Value>> = shape.members().iter().map(|_| None).collect();
+    let mut slots = empty_slots(shape.members());
     if !response.body.trim_ascii().is_empty() {
         let root = xml::parse(response.body)?;
         let el = error_element(&root).unwrap_or(&root);

@@ -1,10 +1,13 @@
 //! Idempotency tokens (`idempotencyToken` members left unset by the caller).
 //!
-//! botocore fills them with `uuid.uuid4()` before serializing. This version draws its 122 random
+//! botocore fills them with `uuid.uuid4()` before serializing, whatever the protocol and
+//! wherever the member is bound (body, header, query string). This version draws its 122 random
 //! bits from std's `RandomState` (randomly keyed SipHash) mixed with the clock, a process-wide
 //! counter and the thread id: unique and unpredictable enough for a retry token, which is all the
 //! service needs. A proper RNG arrives with the retry work (jitter needs one too).
 
+use crate::schema::{Shape, IDEMPOTENCY_TOKEN};
+use crate::value::Value;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,6 +42,25 @@ pub(crate) fn new_idempotency_token() -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+/// Sets every unset top-level `idempotencyToken` member of `input` (a structure of `shape`) to a
+/// fresh UUID, as botocore's `generate_idempotent_uuid` handler does.
+pub(crate) fn fill_idempotency_tokens(shape: &'static Shape, input: &mut Value) {
+    let members = shape.members();
+    if !members.iter().any(|m| m.has(IDEMPOTENCY_TOKEN)) {
+        return;
+    }
+    if let Value::Struct(slots) = input {
+        if slots.len() < members.len() {
+            slots.resize_with(members.len(), || None);
+        }
+        for (m, slot) in members.iter().zip(slots.iter_mut()) {
+            if m.has(IDEMPOTENCY_TOKEN) && slot.is_none() {
+                *slot = Some(Value::Str(new_idempotency_token()));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

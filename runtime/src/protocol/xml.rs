@@ -515,17 +515,11 @@ pub fn parse_float(text: &str) -> Option<f64> {
 
 /// Decodes base64 leniently (whitespace ignored, padding optional), as `base64.b64decode`.
 pub fn decode_base64(text: &str) -> Option<Blob> {
-    use base64::engine::{
-        general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig,
-    };
-    const LENIENT: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    LENIENT.decode(compact.as_bytes()).ok().map(Blob::from)
+    super::format::LENIENT_BASE64
+        .decode(compact.as_bytes())
+        .ok()
+        .map(Blob::from)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -794,9 +788,9 @@ fn scalar_text(
         (_, Value::Str(s)) if !matches!(shape.kind, Kind::Blob) => s.clone(),
         (_, Value::Bool(b)) => if *b { "true" } else { "false" }.to_string(),
         (_, Value::Int(i)) => i.to_string(),
-        (_, Value::Float(f)) => super::rest::python_float(*f),
+        (_, Value::Float(f)) => super::format::python_float(*f),
         (_, Value::Timestamp(t)) => {
-            super::rest::format_timestamp(t, ts_format.unwrap_or(TimestampFormat::Iso8601), false)
+            super::format::format_timestamp(t, ts_format.unwrap_or(TimestampFormat::Iso8601), false)
         }
         (Kind::Blob, Value::Str(s)) => base64::engine::general_purpose::STANDARD.encode(s),
         (_, Value::Blob(b)) => base64::engine::general_purpose::STANDARD.encode(b.as_bytes()),

@@ -5,8 +5,9 @@
 //! never pre-allocates more than [`MAX_PREALLOC`] items, nesting stops at [`MAX_DEPTH`], and
 //! unknown members are skipped by `minicbor`'s iterative (non-recursive) `skip`.
 
-use super::{is_document, kind_name, too_deep, Fail, MAX_DEPTH};
-use crate::protocol::ParseError;
+use crate::protocol::codec::{is_document, kind_name, too_deep, Fail, MAX_DEPTH};
+use crate::protocol::format::{timestamp_from_epoch, MAX_EPOCH_SECS};
+use crate::protocol::{empty_slots, ParseError};
 use crate::schema::{Kind, Member, Shape};
 use crate::types::{Blob, DateTime, Document, Number};
 use crate::value::Value;
@@ -17,13 +18,6 @@ use std::collections::BTreeMap;
 
 /// Most items a definite length may reserve room for up front; more are pushed as they come.
 const MAX_PREALLOC: usize = 1024;
-/// Seconds from the epoch to 9999-12-31: Python's `datetime` goes no further either.
-const MAX_EPOCH_SECS: f64 = 253_402_300_800.0;
-
-pub(super) fn empty_slots(members: &[Member]) -> Vec<Option<Value>> {
-    members.iter().map(|_| None).collect()
-}
-
 /// Parses a whole CBOR body against a structure shape; an empty body (or `null`) has no members.
 /// Bytes after the first data item are ignored, as botocore reads exactly one.
 pub(super) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, ParseError> {
@@ -238,7 +232,7 @@ pub(super) fn read_float_item(d: &mut Decoder<'_>, ty: Type) -> Result<f64, Fail
     }
 }
 
-fn is_int_type(ty: Type) -> bool {
+pub(super) fn is_int_type(ty: Type) -> bool {
     matches!(
         ty,
         Type::U8
@@ -311,21 +305,6 @@ fn read_float(d: &mut Decoder<'_>, shape: &Shape, ty: Type) -> Result<f64, Fail>
     Err(unexpected(shape, ty))
 }
 
-/// Epoch seconds to a timestamp, rounded to the microsecond like Python's `fromtimestamp`.
-fn timestamp_from_f64(f: f64) -> Option<DateTime> {
-    if !f.is_finite() || f.abs() > MAX_EPOCH_SECS {
-        return None;
-    }
-    let secs = f.floor();
-    let mut micros = ((f - secs) * 1e6).round() as u32;
-    let mut secs = secs as i64;
-    if micros >= 1_000_000 {
-        secs += 1;
-        micros -= 1_000_000;
-    }
-    Some(DateTime::from_secs_and_nanos(secs, micros * 1000))
-}
-
 /// The number inside tag 1 (or an untagged number where a timestamp is expected).
 fn read_epoch(d: &mut Decoder<'_>) -> Result<DateTime, Fail> {
     let ty = peek(d)?;
@@ -333,7 +312,7 @@ fn read_epoch(d: &mut Decoder<'_>) -> Result<DateTime, Fail> {
         let i = i128::from(d.int().map_err(cbor)?);
         (i.unsigned_abs() <= MAX_EPOCH_SECS as u128).then(|| DateTime::from_secs(i as i64))
     } else if is_float_type(ty) {
-        timestamp_from_f64(read_float_item(d, ty)?)
+        timestamp_from_epoch(read_float_item(d, ty)?)
     } else {
         return Err(Fail::new(format!(
             "unable to parse a datetime from CBOR {}",

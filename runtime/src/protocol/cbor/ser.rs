@@ -1,6 +1,7 @@
 //! Writing a Value as a CBOR request body (botocore's `CBORSerializer._serialize_type_*`).
 
-use super::{is_document, kind_name, too_deep, Fail, MAX_DEPTH};
+use crate::protocol::codec::{is_document, mismatch, too_deep, Fail, MAX_DEPTH};
+use crate::protocol::format::{epoch_seconds, EpochSeconds};
 use crate::schema::{Kind, Shape};
 use crate::types::{DateTime, Document, Number};
 use crate::value::Value;
@@ -52,13 +53,11 @@ fn write_f64(e: &mut Enc<'_>, f: f64) {
 /// `_timestamp_unixtimestamp` at its default precision; sub-microsecond digits are dropped).
 fn write_timestamp(e: &mut Enc<'_>, t: &DateTime) {
     let _ = e.tag(Tag::new(TAG_EPOCH));
-    let micros = t.subsec_nanos() / 1000;
-    if micros == 0 {
-        let _ = e.i64(t.secs());
-    } else {
-        // Add before dividing so the float is rounded once, as botocore does.
-        let total = t.secs() as f64 * 1e6 + f64::from(micros);
-        write_f64(e, total / 1e6);
+    match epoch_seconds(t) {
+        EpochSeconds::Whole(secs) => {
+            let _ = e.i64(secs);
+        }
+        EpochSeconds::Fractional(f) => write_f64(e, f),
     }
 }
 
@@ -127,15 +126,6 @@ fn write_document(e: &mut Enc<'_>, d: &Document, depth: usize) -> Result<(), Fai
         }
     }
     Ok(())
-}
-
-fn mismatch(shape: &Shape, value: &Value) -> Fail {
-    Fail::new(format!(
-        "expected {} for shape {}, found {}",
-        kind_name(&shape.kind),
-        shape.name,
-        value.type_name()
-    ))
 }
 
 pub(super) fn write_value(

@@ -2,7 +2,7 @@
 //! (botocore's encoder), decoding corners the suites don't reach, and hostile bodies.
 
 use super::*;
-use crate::schema::{Member, Protocol};
+use crate::schema::{prelude, Kind, Member, Protocol, IDEMPOTENCY_TOKEN};
 use crate::types::{Blob, DateTime, Document, Number};
 
 static STR: Shape = Shape::scalar("String", Kind::String);

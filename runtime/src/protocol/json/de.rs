@@ -1,26 +1,13 @@
 //! Reading a JSON body into a Value (botocore's `BaseJSONParser._handle_*`).
 
-use super::{is_document, kind_name, too_deep, Fail, MAX_DEPTH};
-use crate::protocol::ParseError;
-use crate::schema::{Kind, Member, Shape};
+use crate::protocol::codec::{is_document, kind_name, too_deep, Fail, MAX_DEPTH};
+use crate::protocol::format::{timestamp_from_epoch, LENIENT_BASE64, MAX_EPOCH_SECS};
+use crate::protocol::{empty_slots, ParseError};
+use crate::schema::{Kind, Shape};
 use crate::types::{Blob, DateTime, Document};
 use crate::value::Value;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use serde_json::Value as Json;
-
-/// Base64 decoding as lenient as Python's `b64decode`, which botocore uses for blobs.
-const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
-
-pub(crate) fn empty_slots(members: &[Member]) -> Vec<Option<Value>> {
-    members.iter().map(|_| None).collect()
-}
 
 /// Parses a whole JSON body against a structure shape; an empty body (or `null`) has no members.
 pub(crate) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, ParseError> {
@@ -224,27 +211,11 @@ fn decode_base64(s: &str) -> Result<Blob, Fail> {
         .map_err(|e| Fail::new(format!("invalid base64 in a blob: {e}")))
 }
 
-/// Epoch seconds to a timestamp, rounded to the microsecond like Python's `fromtimestamp`.
-fn timestamp_from_f64(f: f64) -> Option<DateTime> {
-    // Years far outside 1..9999 are not timestamps botocore could represent either.
-    if !f.is_finite() || f.abs() > 253_402_300_800.0 {
-        return None;
-    }
-    let secs = f.floor();
-    let mut micros = ((f - secs) * 1e6).round() as u32;
-    let mut secs = secs as i64;
-    if micros >= 1_000_000 {
-        secs += 1;
-        micros -= 1_000_000;
-    }
-    Some(DateTime::from_secs_and_nanos(secs, micros * 1000))
-}
-
-pub(super) fn timestamp_from_number(n: &serde_json::Number) -> Result<DateTime, Fail> {
+fn timestamp_from_number(n: &serde_json::Number) -> Result<DateTime, Fail> {
     let t = match n.as_i64() {
-        Some(i) if i.unsigned_abs() <= 253_402_300_800 => Some(DateTime::from_secs(i)),
+        Some(i) if i.unsigned_abs() <= MAX_EPOCH_SECS as u64 => Some(DateTime::from_secs(i)),
         Some(_) => None,
-        None => n.as_f64().and_then(timestamp_from_f64),
+        None => n.as_f64().and_then(timestamp_from_epoch),
     };
     t.ok_or_else(|| Fail::new(format!("timestamp {n} is out of range")))
 }
@@ -252,7 +223,7 @@ pub(super) fn timestamp_from_number(n: &serde_json::Number) -> Result<DateTime, 
 /// botocore's `parse_timestamp`: epoch seconds as text, else ISO 8601, else an HTTP date.
 fn timestamp_from_str(s: &str) -> Result<DateTime, Fail> {
     if let Ok(f) = s.trim().parse::<f64>() {
-        if let Some(t) = timestamp_from_f64(f) {
+        if let Some(t) = timestamp_from_epoch(f) {
             return Ok(t);
         }
     }

@@ -1,6 +1,7 @@
 //! Writing a Value as a JSON request body (botocore's `JSONSerializer._serialize_*`).
 
-use super::{is_document, kind_name, too_deep, Fail, MAX_DEPTH};
+use crate::protocol::codec::{is_document, mismatch, too_deep, Fail, MAX_DEPTH};
+use crate::protocol::format::{epoch_seconds, format_timestamp, EpochSeconds};
 use crate::schema::{Kind, Shape, TimestampFormat};
 use crate::types::DateTime;
 use crate::value::Value;
@@ -39,36 +40,16 @@ fn float_shape_value(f: f64) -> f64 {
 /// botocore's JSON timestamp forms: epoch seconds (integer when whole, else microsecond
 /// precision), ISO 8601 (microseconds when non-zero), or an HTTP date.
 fn write_timestamp(buf: &mut Vec<u8>, t: &DateTime, format: Option<TimestampFormat>) {
-    let micros = t.subsec_nanos() / 1000;
     match format.unwrap_or(TimestampFormat::UnixTimestamp) {
-        TimestampFormat::UnixTimestamp => {
-            if micros == 0 {
-                buf.extend_from_slice(t.secs().to_string().as_bytes());
-            } else {
-                let total = t.secs() as f64 * 1e6 + f64::from(micros);
-                let _ = serde_json::to_writer(&mut *buf, &(total / 1e6));
+        // A JSON number, written as JSON writes numbers (not as Python's `str`).
+        TimestampFormat::UnixTimestamp => match epoch_seconds(t) {
+            EpochSeconds::Whole(secs) => buf.extend_from_slice(secs.to_string().as_bytes()),
+            EpochSeconds::Fractional(f) => {
+                let _ = serde_json::to_writer(&mut *buf, &f);
             }
-        }
-        TimestampFormat::Iso8601 => {
-            let whole = DateTime::from_secs(t.secs()).to_iso8601();
-            let s = if micros == 0 {
-                whole
-            } else {
-                format!("{}.{micros:06}Z", whole.trim_end_matches('Z'))
-            };
-            write_json_str(buf, &s);
-        }
-        TimestampFormat::Rfc822 => write_json_str(buf, &t.to_http_date()),
+        },
+        text => write_json_str(buf, &format_timestamp(t, text, false)),
     }
-}
-
-fn mismatch(shape: &Shape, value: &Value) -> Fail {
-    Fail::new(format!(
-        "expected {} for shape {}, found {}",
-        kind_name(&shape.kind),
-        shape.name,
-        value.type_name()
-    ))
 }
 
 /// A whole JSON document for `value` (a structure of `shape`, or any value of it), for

@@ -1,7 +1,10 @@
 //! Unit tests of the json protocol on hand-written shapes.
 
 use super::*;
-use crate::schema::{Location, Member, Protocol, TimestampFormat, REQUIRED, STREAMING};
+use crate::schema::{
+    Kind, Location, Member, Protocol, TimestampFormat, HOST_LABEL, IDEMPOTENCY_TOKEN, PAYLOAD,
+    REQUIRED, STREAMING,
+};
 use crate::types::Number;
 use crate::types::{Blob, DateTime, Document};
 
