@@ -55,7 +55,6 @@ use crate::config::Config;
 use crate::schema::Service;
 use std::fmt;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -264,41 +263,14 @@ pub fn is_long_polling(service_id: &str, operation: &str) -> bool {
     )
 }
 
-/// 64 random bits: SipHash keyed by std's per-process random keys over a counter and the time
-/// (no dependency; good enough for jitter and request ids, not for secrets).
-pub fn random_u64() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        h.write_u128(d.as_nanos());
-    }
-    h.finish()
-}
-
-/// A uniform random number in `[0, 1)`.
+/// A uniform random number in `[0, 1)` for backoff jitter (not for secrets).
 pub fn random_unit() -> f64 {
-    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+    fastrand::f64()
 }
 
 /// A random (version 4) UUID, as botocore's `amz-sdk-invocation-id`.
 pub fn invocation_id() -> String {
-    let hi = random_u64();
-    let lo = random_u64();
-    let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&hi.to_be_bytes());
-    b[8..].copy_from_slice(&lo.to_be_bytes());
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// The `amz-sdk-request` header value: `ttl=…; attempt=N; max=M` (`ttl` only when known).
