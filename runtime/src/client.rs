@@ -132,11 +132,26 @@ impl ServiceClient {
     }
 
     /// The protocol this client speaks: the configured override if the service supports it.
-    pub fn protocol(&self) -> Protocol {
+    ///
+    /// An override the service does not list is an error, not a silent fallback: the user asked
+    /// for something this service cannot speak.
+    pub fn protocol(&self) -> Result<Protocol, Error<RawModeled>> {
         let svc = self.inner.service;
         match self.inner.config.protocol {
-            Some(p) if svc.protocols.contains(&p) => p,
-            _ => svc.protocol,
+            None => Ok(svc.protocol),
+            Some(p) if svc.protocols.contains(&p) => Ok(p),
+            Some(p) => {
+                let listed: Vec<&str> = svc.protocols.iter().map(|p| p.as_str()).collect();
+                Err(Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "{} does not speak the {} protocol (it speaks: {})",
+                        svc.service_id,
+                        p.as_str(),
+                        listed.join(", ")
+                    ),
+                ))
+            }
         }
     }
 
@@ -159,7 +174,7 @@ impl ServiceClient {
                 format!("Parameter validation failed:\n{}", problems.join("\n")),
             )));
         }
-        let protocol = self.protocol();
+        let protocol = self.protocol().map_err(ctx)?;
         let mut req = protocol::serialize(protocol, svc, op, input).map_err(|e| {
             ctx(Error::new(
                 ErrorKind::ParamValidation,

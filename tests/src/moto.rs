@@ -41,7 +41,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 /// What `pip install` puts into the venv. `.ci/run` reads this line (keep it on one line).
@@ -648,6 +648,68 @@ fn xml_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     let start = xml.find(&open)? + open.len();
     let len = xml[start..].find(&format!("</{tag}>"))?;
     Some(&xml[start..start + len])
+}
+
+/// A test's turn on its test binary's moto server: the server was reset, SigV4 verification is
+/// on, and [`Turn::key`] belongs to an allow-all IAM user. Tests in one binary take turns (the
+/// guard), so each starts from a clean server; a test that failed does not block the others.
+pub struct Turn {
+    guard: std::sync::MutexGuard<'static, MotoServer>,
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+    /// Access key id and secret that moto's verification accepts.
+    pub key: (String, String),
+}
+
+/// Waits for this binary's moto server (started on first use), resets it and turns SigV4
+/// verification on.
+pub fn take_turn() -> Turn {
+    static SERVER: OnceLock<Mutex<MotoServer>> = OnceLock::new();
+    let server =
+        SERVER.get_or_init(|| Mutex::new(MotoServer::start().expect("moto server starts")));
+    let guard = server.lock().unwrap_or_else(|e| e.into_inner());
+    guard.reset().expect("reset moto");
+    let key = guard.enable_auth().expect("turn SigV4 verification on");
+    Turn {
+        endpoint: guard.endpoint(),
+        key,
+        guard,
+    }
+}
+
+impl Turn {
+    pub fn server(&self) -> &MotoServer {
+        &self.guard
+    }
+
+    /// A config for the emulator with this turn's credentials, to add settings to.
+    pub fn builder(&self) -> rboto::ConfigBuilder {
+        self.builder_with_secret(&self.key.1)
+    }
+
+    pub fn config(&self) -> rboto::Config {
+        self.builder().build()
+    }
+
+    /// A config signing with `secret` instead of the right one.
+    pub fn config_with_secret(&self, secret: &str) -> rboto::Config {
+        self.builder_with_secret(secret).build()
+    }
+
+    fn builder_with_secret(&self, secret: &str) -> rboto::ConfigBuilder {
+        rboto::Config::builder()
+            .region("us-east-1")
+            .endpoint_url(&self.endpoint)
+            .credentials(rboto::Credentials::new(&self.key.0, secret, None))
+    }
+
+    /// Switches moto's SigV4 verification off for the rest of this turn (for the requests
+    /// moto cannot verify; see shared/MOTO.md). The next turn switches it on again.
+    pub fn verification_off(&self) {
+        self.guard
+            .disable_auth()
+            .expect("turn SigV4 verification off");
+    }
 }
 
 #[cfg(test)]

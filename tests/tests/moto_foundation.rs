@@ -1,53 +1,9 @@
 //! The first real calls, against moto's server with SigV4 verification on: json (DynamoDB,
 //! SQS) and query (STS, IAM) protocols end to end, modeled errors, and a wrong secret rejected.
 
-use rboto::{Config, Credentials, ErrorKind};
-use rboto_tests::moto::MotoServer;
+use rboto::ErrorKind;
+use rboto_tests::moto::take_turn as session;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, OnceLock};
-
-/// One server per test binary; tests take turns so each starts from a reset server.
-struct Env {
-    server: MotoServer,
-}
-
-struct Session {
-    _guard: MutexGuard<'static, Env>,
-    endpoint: String,
-    key: (String, String),
-}
-
-impl Session {
-    fn config(&self) -> Config {
-        self.config_with_secret(&self.key.1)
-    }
-
-    fn config_with_secret(&self, secret: &str) -> Config {
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(&self.endpoint)
-            .credentials(Credentials::new(&self.key.0, secret, None))
-            .build()
-    }
-}
-
-fn session() -> Session {
-    static ENV: OnceLock<Mutex<Env>> = OnceLock::new();
-    let env = ENV.get_or_init(|| {
-        Mutex::new(Env {
-            server: MotoServer::start().expect("moto server starts"),
-        })
-    });
-    // A failed test must not poison the others.
-    let guard = env.lock().unwrap_or_else(|e| e.into_inner());
-    guard.server.reset().expect("reset");
-    let key = guard.server.enable_auth().expect("auth on");
-    Session {
-        endpoint: guard.server.endpoint(),
-        key,
-        _guard: guard,
-    }
-}
 
 #[tokio::test]
 async fn dynamodb_table_lifecycle_and_seed_list_tables() {

@@ -3,76 +3,29 @@
 //! modeled errors and path-style addressing with a custom endpoint.
 
 use rboto::config::S3AddressingStyle;
-use rboto::{Config, Credentials, ErrorKind};
-use rboto_tests::moto::MotoServer;
-use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use rboto::ErrorKind;
+use rboto_tests::moto::{take_turn as session, Turn};
 use std::time::{Duration, Instant};
 
-/// One server per test binary; tests take turns so each starts from a reset server.
-struct Env {
-    server: MotoServer,
+fn s3(s: &Turn) -> rboto_s3::Client {
+    rboto_s3::Client::new(&s.config())
 }
 
-struct Session {
-    _guard: MutexGuard<'static, Env>,
-    endpoint: String,
-    port: u16,
-    log: PathBuf,
-    key: (String, String),
-}
-
-impl Session {
-    fn builder(&self) -> rboto::ConfigBuilder {
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(&self.endpoint)
-            .credentials(Credentials::new(&self.key.0, &self.key.1, None))
-    }
-
-    fn config(&self) -> Config {
-        self.builder().build()
-    }
-
-    fn s3(&self) -> rboto_s3::Client {
-        rboto_s3::Client::new(&self.config())
-    }
-
-    /// Waits (briefly) until moto's request log holds a line containing `needle`.
-    fn wait_for_log_line(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-            if let Some(line) = text.lines().find(|l| l.contains(needle)) {
-                return line.to_string();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto's log {} has no line containing {needle:?}",
-                self.log.display()
-            );
-            std::thread::sleep(Duration::from_millis(20));
+/// Waits (briefly) until moto's request log holds a line containing `needle`.
+fn wait_for_log_line(s: &Turn, needle: &str) -> String {
+    let log = s.server().log_path().to_path_buf();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.contains(needle)) {
+            return line.to_string();
         }
-    }
-}
-
-fn session() -> Session {
-    static ENV: OnceLock<Mutex<Env>> = OnceLock::new();
-    let env = ENV.get_or_init(|| {
-        Mutex::new(Env {
-            server: MotoServer::start().expect("moto server starts"),
-        })
-    });
-    // A failed test must not poison the others.
-    let guard = env.lock().unwrap_or_else(|e| e.into_inner());
-    guard.server.reset().expect("reset");
-    let key = guard.server.enable_auth().expect("auth on");
-    Session {
-        endpoint: guard.server.endpoint(),
-        port: guard.server.port(),
-        log: guard.server.log_path().to_path_buf(),
-        key,
-        _guard: guard,
+        assert!(
+            Instant::now() < deadline,
+            "moto's log {} has no line containing {needle:?}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -104,7 +57,7 @@ async fn create_bucket(s3: &rboto_s3::Client, name: &str) {
 #[tokio::test]
 async fn s3_seed_put_object_then_get_and_head() {
     let s = session();
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "my-bucket").await;
 
     // The seed's example: put_object(Body='Hello, world!', Bucket='my-bucket', Key='hello.txt').
@@ -152,7 +105,7 @@ async fn s3_seed_put_object_then_get_and_head() {
 #[tokio::test]
 async fn s3_get_object_streams_a_large_body_in_chunks() {
     let s = session();
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "big").await;
     let data = pattern(1024 * 1024 + 17, 7);
     s3.put_object()
@@ -191,7 +144,7 @@ async fn s3_get_object_streams_a_large_body_in_chunks() {
 #[tokio::test]
 async fn s3_list_objects_v2_with_awkward_keys() {
     let s = session();
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "awkward").await;
     let keys = [
         "plain.txt",
@@ -266,7 +219,7 @@ async fn s3_list_objects_v2_with_awkward_keys() {
 async fn s3_delete_objects_reports_each_deleted_key() {
     use rboto_s3::types::{Delete, ObjectIdentifier};
     let s = session();
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "deletions").await;
     let keys = ["one", "two words", "three/deep", "keep-me"];
     for key in keys {
@@ -324,7 +277,7 @@ async fn s3_delete_objects_reports_each_deleted_key() {
 async fn s3_multipart_upload_round_trips() {
     use rboto_s3::types::{CompletedMultipartUpload, CompletedPart};
     let s = session();
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "multipart").await;
     let first = pattern(5 * 1024 * 1024, 1);
     let second = pattern(123_457, 2);
@@ -393,7 +346,7 @@ async fn s3_multipart_upload_round_trips() {
 async fn s3_multipart_part_too_small_is_a_service_error() {
     use rboto_s3::types::{CompletedMultipartUpload, CompletedPart};
     let s = session();
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "multipart").await;
     let upload_id = s3
         .create_multipart_upload()
@@ -442,7 +395,7 @@ async fn s3_multipart_part_too_small_is_a_service_error() {
 #[tokio::test]
 async fn s3_no_such_key_is_the_modeled_exception() {
     let s = session();
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "my-bucket").await;
     let err = s3
         .get_object()
@@ -486,7 +439,7 @@ async fn s3_path_style_with_a_custom_endpoint() {
 
     // An IP-address endpoint: path style without being asked (a dotted bucket name could not
     // be a virtual host of an IP anyway).
-    let s3 = s.s3();
+    let s3 = s3(&s);
     create_bucket(&s3, "my.dotted.bucket").await;
     s3.put_object()
         .bucket("my.dotted.bucket")
@@ -495,7 +448,7 @@ async fn s3_path_style_with_a_custom_endpoint() {
         .send()
         .await
         .expect("put_object");
-    let line = s.wait_for_log_line("/my.dotted.bucket/via-ip.txt");
+    let line = wait_for_log_line(&s, "/my.dotted.bucket/via-ip.txt");
     assert!(line.contains("PUT /my.dotted.bucket/via-ip.txt"), "{line}");
     let got = s3
         .get_object()
@@ -511,7 +464,7 @@ async fn s3_path_style_with_a_custom_endpoint() {
     // only path style can reach moto).
     let config = s
         .builder()
-        .endpoint_url(format!("http://localhost:{}", s.port))
+        .endpoint_url(format!("http://localhost:{}", s.server().port()))
         .s3_addressing_style(S3AddressingStyle::Path)
         .build();
     let s3 = rboto_s3::Client::new(&config);
@@ -523,7 +476,7 @@ async fn s3_path_style_with_a_custom_endpoint() {
         .send()
         .await
         .expect("put_object with forced path style");
-    let line = s.wait_for_log_line("/forced-path/via-name.txt");
+    let line = wait_for_log_line(&s, "/forced-path/via-name.txt");
     assert!(line.contains("PUT /forced-path/via-name.txt"), "{line}");
     let body = s3
         .get_object()

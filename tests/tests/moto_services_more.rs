@@ -6,57 +6,8 @@
 //! always fail moto's verification (`shared/MOTO.md`), so those run with it off.
 
 use rboto::schema::Protocol;
-use rboto::{Config, Credentials, ErrorKind};
-use rboto_tests::moto::MotoServer;
-use std::sync::{Mutex, MutexGuard, OnceLock};
-
-/// One server per test binary; tests take turns so each starts from a reset server.
-struct Env {
-    server: MotoServer,
-}
-
-struct Session {
-    guard: MutexGuard<'static, Env>,
-    endpoint: String,
-    key: (String, String),
-}
-
-impl Session {
-    fn builder(&self) -> rboto::ConfigBuilder {
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(&self.endpoint)
-            .credentials(Credentials::new(&self.key.0, &self.key.1, None))
-    }
-
-    fn config(&self) -> Config {
-        self.builder().build()
-    }
-
-    /// Switches moto's SigV4 verification off for the rest of this test (the next session
-    /// switches it on again).
-    fn verification_off(&self) {
-        self.guard.server.disable_auth().expect("auth off");
-    }
-}
-
-fn session() -> Session {
-    static ENV: OnceLock<Mutex<Env>> = OnceLock::new();
-    let env = ENV.get_or_init(|| {
-        Mutex::new(Env {
-            server: MotoServer::start().expect("moto server starts"),
-        })
-    });
-    // A failed test must not poison the others.
-    let guard = env.lock().unwrap_or_else(|e| e.into_inner());
-    guard.server.reset().expect("reset");
-    let key = guard.server.enable_auth().expect("auth on");
-    Session {
-        endpoint: guard.server.endpoint(),
-        key,
-        guard,
-    }
-}
+use rboto::{Config, ErrorKind};
+use rboto_tests::moto::take_turn as session;
 
 // ---------------------------------------------------------------------------------------------
 // Lambda (rest-json)
@@ -201,12 +152,22 @@ async fn cloudwatch_put_and_list_metrics_over_query_by_override() {
 }
 
 #[tokio::test]
-async fn cloudwatch_override_to_an_unlisted_protocol_keeps_the_default() {
-    // CloudWatch lists smithy-rpc-v2-cbor, json and query; an override to rest-xml is ignored
-    // (`Client::protocol` documents this) and the client keeps speaking json.
+async fn cloudwatch_override_to_an_unlisted_protocol_is_an_error() {
+    // CloudWatch lists smithy-rpc-v2-cbor, json and query; asking for rest-xml is a
+    // configuration mistake, reported before any request.
     let s = session();
     let config = s.builder().protocol(Protocol::RestXml).build();
-    put_and_list_metrics(&config, "Rboto/Fallback").await;
+    let err = rboto_cloudwatch::Client::new(&config)
+        .list_metrics()
+        .send()
+        .await
+        .expect_err("rest-xml is not a CloudWatch protocol");
+    assert_eq!(err.kind(), rboto::ErrorKind::InvalidConfig);
+    let shown = err.to_string();
+    assert!(
+        shown.contains("rest-xml") && shown.contains("json, query"),
+        "{shown}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +207,7 @@ async fn sns_create_topic_and_publish() {
         .into_iter()
         .filter_map(|t| t.topic_arn)
         .collect();
-    assert_eq!(arns, [arn.clone()]);
+    assert_eq!(arns, std::slice::from_ref(&arn));
 
     let err = sns
         .publish()

@@ -4,49 +4,8 @@
 
 use rboto::jmespath::Json;
 use rboto::waiter::WaiterErrorKind;
-use rboto::{Config, Credentials};
-use rboto_tests::moto::MotoServer;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use rboto_tests::moto::take_turn as session;
 use std::time::{Duration, Instant};
-
-/// One server per test binary; tests take turns so each starts from a reset server.
-struct Env {
-    server: MotoServer,
-}
-
-struct Session {
-    _guard: MutexGuard<'static, Env>,
-    endpoint: String,
-    key: (String, String),
-}
-
-impl Session {
-    fn config(&self) -> Config {
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(&self.endpoint)
-            .credentials(Credentials::new(&self.key.0, &self.key.1, None))
-            .build()
-    }
-}
-
-fn session() -> Session {
-    static ENV: OnceLock<Mutex<Env>> = OnceLock::new();
-    let env = ENV.get_or_init(|| {
-        Mutex::new(Env {
-            server: MotoServer::start().expect("moto server starts"),
-        })
-    });
-    // A failed test must not poison the others.
-    let guard = env.lock().unwrap_or_else(|e| e.into_inner());
-    guard.server.reset().expect("reset");
-    let key = guard.server.enable_auth().expect("auth on");
-    Session {
-        endpoint: guard.server.endpoint(),
-        key,
-        _guard: guard,
-    }
-}
 
 async fn create_table(ddb: &rboto_dynamodb::Client, name: &str) {
     use rboto_dynamodb::types::{

@@ -1,0 +1,267 @@
+//! The bodies of rboto's fuzz targets, one per response parser.
+//!
+//! Each target takes the fuzzer's bytes as an HTTP response to a fixed generated operation:
+//! the first byte picks the operation, whether the response is a success (`parse_output`, then
+//! the conversion to the typed output) or an error (`parse_error` and every modeled error
+//! shape's `parse_error_shape`), and for REST protocols whether the bytes up to the first
+//! newline become a header value of a header-bound member. The rest is the body. Any outcome is
+//! fine except a panic, an abort or a hang.
+
+use rboto::protocol::{self, Response};
+use rboto::schema::{Operation, Protocol, Service};
+use rboto::FromValue;
+
+type Convert = fn(rboto::Value) -> bool;
+
+fn convert<O: FromValue>(value: rboto::Value) -> bool {
+    O::from_value(value).is_ok()
+}
+
+/// One operation a target can aim at.
+struct Target {
+    service: &'static Service,
+    op: &'static Operation,
+    convert: Convert,
+    /// Headers every response carries (content type, protocol marker).
+    headers: &'static [(&'static str, &'static str)],
+    /// Header-bound members the fuzzer may fill.
+    fuzzed_headers: &'static [&'static str],
+}
+
+fn header_map(pairs: &[(&str, &[u8])]) -> http::HeaderMap {
+    let mut map = http::HeaderMap::new();
+    for (name, value) in pairs {
+        if let (Ok(n), Ok(v)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            http::HeaderValue::from_bytes(value),
+        ) {
+            map.append(n, v);
+        }
+    }
+    map
+}
+
+fn run(protocol: Protocol, targets: &[Target], data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let target = &targets[selector as usize % targets.len()];
+    let error = selector & 0x40 != 0;
+    let mut pairs: Vec<(&str, &[u8])> = target
+        .headers
+        .iter()
+        .map(|(k, v)| (*k, v.as_bytes()))
+        .collect();
+    let mut body = rest;
+    if selector & 0x80 != 0 && !target.fuzzed_headers.is_empty() {
+        let cut = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let name = target.fuzzed_headers[rest.len() % target.fuzzed_headers.len()];
+        pairs.push((name, &rest[..cut]));
+        body = rest.get(cut + 1..).unwrap_or_default();
+    }
+    let headers = header_map(&pairs);
+    if error {
+        let status = 400 + (selector as u16 & 0x3) * 100 / 2; // 400, 450, 500, 550
+        let response = Response {
+            status,
+            headers: &headers,
+            body,
+        };
+        // The code may be empty (a well-formed XML body without one; botocore agrees).
+        let _parts = protocol::parse_error(protocol, target.service, target.op, &response);
+        for shape in target.service.errors {
+            let _ = protocol::parse_error_shape(protocol, target.service, shape, &response);
+        }
+    } else {
+        let response = Response {
+            status: 200,
+            headers: &headers,
+            body,
+        };
+        if let Ok(value) =
+            protocol::parse_output(protocol, target.service, target.op, &response, None)
+        {
+            let _ = (target.convert)(value);
+        }
+    }
+}
+
+const AMZ_JSON: &[(&str, &str)] = &[("content-type", "application/x-amz-json-1.0")];
+const XML: &[(&str, &str)] = &[("content-type", "text/xml")];
+const JSON: &[(&str, &str)] = &[("content-type", "application/json")];
+const CBOR: &[(&str, &str)] = &[
+    ("content-type", "application/cbor"),
+    ("smithy-protocol", "rpc-v2-cbor"),
+];
+
+/// The `json` protocol (DynamoDB: unions, blobs, epoch timestamps, nested maps and lists).
+pub fn json(data: &[u8]) {
+    use rboto_dynamodb::output as o;
+    use rboto_dynamodb::schema::ops;
+    let targets = [
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::DESCRIBE_TABLE,
+            convert: convert::<o::DescribeTableOutput>,
+            headers: AMZ_JSON,
+            fuzzed_headers: &[],
+        },
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::QUERY,
+            convert: convert::<o::QueryOutput>,
+            headers: AMZ_JSON,
+            fuzzed_headers: &[],
+        },
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::LIST_TABLES,
+            convert: convert::<o::ListTablesOutput>,
+            headers: AMZ_JSON,
+            fuzzed_headers: &[],
+        },
+    ];
+    run(Protocol::Json, &targets, data);
+}
+
+/// The query and ec2 protocols' XML parser (STS AssumeRole, EC2 DescribeInstances).
+pub fn query(data: &[u8]) {
+    let Some(&selector) = data.first() else {
+        return;
+    };
+    if selector & 0x20 == 0 {
+        use rboto_sts::schema::ops;
+        let targets = [Target {
+            service: &ops::SERVICE,
+            op: &ops::ASSUME_ROLE,
+            convert: convert::<rboto_sts::output::AssumeRoleResponse>,
+            headers: XML,
+            fuzzed_headers: &[],
+        }];
+        run(Protocol::Query, &targets, data);
+    } else {
+        use rboto_ec2::schema::ops;
+        let targets = [Target {
+            service: &ops::SERVICE,
+            op: &ops::DESCRIBE_INSTANCES,
+            convert: convert::<rboto_ec2::output::DescribeInstancesResult>,
+            headers: XML,
+            fuzzed_headers: &[],
+        }];
+        run(Protocol::Ec2, &targets, data);
+    }
+}
+
+/// The rest-xml protocol (S3: body members, header bindings, S3's error shapes).
+pub fn rest_xml(data: &[u8]) {
+    use rboto_s3::output as o;
+    use rboto_s3::schema::ops;
+    let targets = [
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::LIST_OBJECTS_V2,
+            convert: convert::<o::ListObjectsV2Output>,
+            headers: XML,
+            fuzzed_headers: &["x-amz-request-charged"],
+        },
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::HEAD_OBJECT,
+            convert: convert::<o::HeadObjectOutput>,
+            headers: XML,
+            fuzzed_headers: &[
+                "content-length",
+                "last-modified",
+                "x-amz-mp-parts-count",
+                "x-amz-delete-marker",
+                "x-amz-meta-fuzz",
+                "expires",
+            ],
+        },
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::COMPLETE_MULTIPART_UPLOAD,
+            convert: convert::<o::CompleteMultipartUploadOutput>,
+            headers: XML,
+            fuzzed_headers: &["x-amz-server-side-encryption"],
+        },
+    ];
+    run(Protocol::RestXml, &targets, data);
+}
+
+/// The rest-json protocol (Lambda: lists of structures, maps, header-bound error types).
+pub fn rest_json(data: &[u8]) {
+    use rboto_lambda::output as o;
+    use rboto_lambda::schema::ops;
+    let targets = [
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::LIST_FUNCTIONS,
+            convert: convert::<o::ListFunctionsResponse>,
+            headers: JSON,
+            fuzzed_headers: &["x-amzn-errortype"],
+        },
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::GET_FUNCTION,
+            convert: convert::<o::GetFunctionResponse>,
+            headers: JSON,
+            fuzzed_headers: &["x-amzn-errortype"],
+        },
+    ];
+    run(Protocol::RestJson, &targets, data);
+}
+
+/// The smithy-rpc-v2-cbor protocol (CloudWatch: tagged timestamps, doubles, nested lists).
+pub fn cbor(data: &[u8]) {
+    use rboto_cloudwatch::output as o;
+    use rboto_cloudwatch::schema::ops;
+    let targets = [
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::LIST_METRICS,
+            convert: convert::<o::ListMetricsOutput>,
+            headers: CBOR,
+            fuzzed_headers: &[],
+        },
+        Target {
+            service: &ops::SERVICE,
+            op: &ops::GET_METRIC_STATISTICS,
+            convert: convert::<o::GetMetricStatisticsOutput>,
+            headers: CBOR,
+            fuzzed_headers: &[],
+        },
+    ];
+    run(Protocol::SmithyRpcV2Cbor, &targets, data);
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each target's body on a few seeds, every selector byte: a smoke test on stable Rust.
+    #[test]
+    fn targets_survive_their_seeds() {
+        let seeds: &[&[u8]] = &[
+            b"",
+            b"{\"Table\":{\"ItemCount\":1e999,\"CreationDateTime\":\"x\"}}",
+            b"{\"Items\":[{\"a\":{\"B\":\"!!\"},\"m\":{\"M\":{\"l\":{\"L\":[{}]}}}}]}",
+            b"<AssumeRoleResponse><AssumeRoleResult><PackedPolicySize>99999999999</PackedPolicySize>",
+            b"<DescribeInstancesResponse><reservationSet><item><instancesSet><item><amiLaunchIndex>x",
+            b"Thu, 01 Jan 1970 00:00:00 GMT\n<ListBucketResult><KeyCount>-1</KeyCount></ListBucketResult>",
+            b"<Error><Code>NoSuchKey</Code></Error>",
+            b"ResourceNotFoundException:http://x/\n{\"Functions\":[{\"MemorySize\":1e10}]}",
+            b"\xbf\x67Metrics\x9f\xa1\x69Namespace\x7f\xff",
+            b"\xa1\x6aDatapoints\x81\xa1\x69Timestamp\xc1\xfb\x7f\xf0\x00\x00\x00\x00\x00\x00",
+        ];
+        for seed in seeds {
+            for selector in 0..=255u8 {
+                let mut data = vec![selector];
+                data.extend_from_slice(seed);
+                super::json(&data);
+                super::query(&data);
+                super::rest_xml(&data);
+                super::rest_json(&data);
+                super::cbor(&data);
+            }
+        }
+    }
+}
