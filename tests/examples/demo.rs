@@ -44,8 +44,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await;
 
+    // botocore requires MinCount too (the seed's call alone fails parameter validation).
     step(
-        "ec2.run_instances(ImageId='ami-abc123', InstanceType='t2.micro', MaxCount=1)",
+        "ec2.run_instances(ImageId='ami-abc123', InstanceType='t2.micro', MaxCount=1, MinCount=1)",
         async {
             let ec2 = rboto_ec2::Client::new(&config);
             let reservation = ec2
