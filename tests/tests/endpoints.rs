@@ -53,3 +53,29 @@ fn missing_directories_fail() {
     let summary = run(&[data("no-such-service")]);
     assert_eq!((summary.passed, summary.failed), (0, 1));
 }
+
+/// Region problems are caught before any request is built: no connection is attempted (there
+/// is no server), and the error says what is wrong.
+#[tokio::test]
+async fn bad_or_missing_regions_fail_before_any_request() {
+    let creds = rboto::Credentials::new("AKID", "secret", None);
+    let evil = rboto::Config::builder()
+        .region("us-east-1.evil.example")
+        .credentials(creds.clone())
+        .build();
+    let err = rboto_dynamodb::Client::new(&evil)
+        .list_tables()
+        .send()
+        .await
+        .expect_err("invalid region");
+    assert_eq!(err.kind(), rboto::ErrorKind::InvalidConfig, "{err}");
+    assert!(err.to_string().contains("us-east-1.evil.example"), "{err}");
+
+    let none = rboto::Config::builder().credentials(creds).build();
+    let err = rboto_sts::Client::new(&none)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect_err("no region");
+    assert_eq!(err.kind(), rboto::ErrorKind::NoRegion, "{err}");
+}
