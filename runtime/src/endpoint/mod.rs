@@ -38,7 +38,6 @@
 mod arn;
 mod eval;
 mod functions;
-mod jmespath;
 mod params;
 mod partitions;
 mod regex;

@@ -3,9 +3,9 @@
 //! members of the input, then `operationContextParams` paths, then the client's
 //! `clientContextParams`, then builtins from the configuration; finally the rule set's defaults.
 
-use super::jmespath::{self, Node};
 use super::ruleset::Builtin;
 use super::{functions, EndpointError, ParamValue, Params, RuleSet};
+use crate::jmespath::{Expression, Json};
 use crate::schema::{Operation, Service, StaticParam};
 use crate::Value;
 
@@ -91,20 +91,21 @@ fn value_param(v: &Value) -> Option<ParamValue> {
     }
 }
 
-fn node_param(n: &Node<'_>) -> Option<ParamValue> {
-    match n {
-        Node::Null => None,
-        Node::Str(s) => Some(ParamValue::String((*s).to_owned())),
-        Node::Value(v, _) => value_param(v),
-        Node::List(items) => items
+/// An `operationContextParams` result as a parameter: a string, a boolean, or a list of
+/// strings; anything else (null, numbers, mixed lists) sets nothing.
+fn json_param(j: &Json) -> Option<ParamValue> {
+    match j {
+        Json::String(s) => Some(ParamValue::String(s.clone())),
+        Json::Bool(b) => Some(ParamValue::Bool(*b)),
+        Json::Array(items) => items
             .iter()
             .map(|i| match i {
-                Node::Str(s) => Some((*s).to_owned()),
-                Node::Value(Value::Str(s), _) => Some(s.clone()),
+                Json::String(s) => Some(s.clone()),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()
             .map(ParamValue::StringArray),
+        _ => None,
     }
 }
 
@@ -146,13 +147,7 @@ pub fn params_for<'r>(
         if params.get(name).is_some() || ruleset.param_index(name).is_none() {
             continue;
         }
-        let ast = jmespath::parse(path).map_err(|e| {
-            EndpointError::InvalidRuleSet(format!(
-                "operationContextParams {name} of {}: {path:?}: {e}",
-                op.name
-            ))
-        })?;
-        if let Some(pv) = node_param(&jmespath::eval(&ast, Node::Value(input, op.input))) {
+        if let Some(pv) = operation_context_param(op, path, input)? {
             params.set_if_unset(name, pv);
         }
     }
@@ -223,7 +218,21 @@ pub fn params_for<'r>(
     Ok(params)
 }
 
-#[cfg(test)]
-pub(crate) fn tests_node_param(n: Node<'_>) -> Option<ParamValue> {
-    node_param(&n)
+/// Evaluates one `operationContextParams` path over the operation's input.
+pub(crate) fn operation_context_param(
+    op: &'static Operation,
+    path: &str,
+    input: &Value,
+) -> Result<Option<ParamValue>, EndpointError> {
+    let bad = |e: crate::jmespath::Error| {
+        EndpointError::InvalidRuleSet(format!(
+            "operationContextParams of {}: {path:?}: {e}",
+            op.name
+        ))
+    };
+    let found = Expression::parse(path)
+        .map_err(bad)?
+        .search(input, op.input)
+        .map_err(bad)?;
+    Ok(json_param(&found))
 }

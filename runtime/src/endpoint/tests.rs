@@ -270,6 +270,8 @@ static TX_INPUT: Shape = Shape::structure(
         Member::new("RequestItems", &REQUEST_ITEMS),
     ],
 );
+static TX_OP: crate::schema::Operation =
+    crate::schema::Operation::new("Tx", "POST", "/", &TX_INPUT, &prelude::UNIT);
 
 #[test]
 fn operation_context_params() {
@@ -292,13 +294,7 @@ fn operation_context_params() {
             ("b".into(), V::Str("y".into())),
         ])),
     ]);
-    let run = |path: &str| {
-        let ast = jmespath::parse(path).unwrap();
-        params::tests_node_param(jmespath::eval(
-            &ast,
-            jmespath::Node::Value(&input, &TX_INPUT),
-        ))
-    };
+    let run = |path: &str| params::operation_context_param(&TX_OP, path, &input).unwrap();
     let list = |v: &[&str]| {
         Some(ParamValue::StringArray(
             v.iter().map(|s| s.to_string()).collect(),
