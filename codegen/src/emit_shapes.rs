@@ -58,15 +58,9 @@ pub fn structure(ir: &Ir<'_>, shape: &str) -> TokenStream {
 }
 
 /// Emits a synthesized per-operation input type with the members of `from` (or none).
-pub fn synthesized_input(
-    ir: &Ir<'_>,
-    name: &str,
-    from: Option<&str>,
-    op_docs: &Value,
-) -> TokenStream {
+pub fn synthesized_input(ir: &Ir<'_>, name: &str, from: Option<&str>) -> TokenStream {
     let empty = serde_json::json!({"type": "structure", "members": {}});
     let json = from.map(|s| ir.json(s)).unwrap_or(&empty);
-    let _ = op_docs;
     structure_named(ir, from.unwrap_or(""), name, true, json)
 }
 
@@ -443,13 +437,7 @@ pub fn module_items(ir: &Ir<'_>, module: Module) -> Vec<TokenStream> {
     if module == Module::Input {
         for op in &ir.ops {
             if let Some(from) = &op.synthesized_from {
-                let op_json = &ir.model.operations().expect("checked")[&op.name];
-                items.push(synthesized_input(
-                    ir,
-                    &op.input_type,
-                    from.as_deref(),
-                    op_json,
-                ));
+                items.push(synthesized_input(ir, &op.input_type, from.as_deref()));
             }
         }
     }

@@ -85,11 +85,6 @@ impl Body {
         Body(Inner::Bytes(Bytes::new()))
     }
 
-    #[allow(dead_code)] // the HTTP client uses `incoming_with_timeout`
-    pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {
-        Body::incoming_with_timeout(body, None)
-    }
-
     /// A response body whose frames must each arrive within `read_timeout` of asking.
     pub(crate) fn incoming_with_timeout(
         body: hyper::body::Incoming,
