@@ -233,6 +233,10 @@ license = "Apache-2.0"
 description = "rboto client for {title}"
 publish = false
 
+# Generated code has no unit tests; the usage example in lib.rs is still compiled as a doctest.
+[lib]
+test = false
+
 [dependencies]
 rboto = {{ path = "{runtime}", version = "{version}" }}
 "#,

@@ -3,3 +3,4 @@
 pub mod chaos;
 pub mod conformance;
 pub mod moto;
+pub mod scratch;

@@ -5,17 +5,15 @@
 
 use rboto::config::Env;
 use rboto::{Config, ErrorKind};
+use rboto_tests::scratch::ScratchDir;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rboto-chain-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join(".aws")).unwrap();
-    dir
+fn scratch(name: &str) -> ScratchDir {
+    ScratchDir::new("rboto-chain", name, &[".aws"]).unwrap()
 }
 
 /// An environment with HOME at `home`, IMDS off unless `vars` turn it on.

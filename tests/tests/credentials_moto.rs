@@ -9,8 +9,9 @@
 use rboto::config::Env;
 use rboto::Config;
 use rboto_tests::moto::MotoServer;
+use rboto_tests::scratch::ScratchDir;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
 const POLICY: &str =
@@ -24,11 +25,8 @@ fn server() -> std::sync::MutexGuard<'static, MotoServer> {
         .unwrap_or_else(|e| e.into_inner())
 }
 
-fn home(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rboto-moto-cred-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join(".aws")).unwrap();
-    dir
+fn home(name: &str) -> ScratchDir {
+    ScratchDir::new("rboto-moto-cred", name, &[".aws"]).unwrap()
 }
 
 fn env(home: &Path, endpoint: &str, extra: &[(&str, String)]) -> Env {

@@ -5,6 +5,7 @@
 
 use rboto::config::Env;
 use rboto::Config;
+use rboto_tests::scratch::ScratchDir;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -87,10 +88,8 @@ async fn serve(seen: Seen) -> String {
     format!("http://{addr}")
 }
 
-fn home(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rboto-sso-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join(".aws/sso/cache")).unwrap();
+fn home(name: &str) -> ScratchDir {
+    let dir = ScratchDir::new("rboto-sso", name, &[".aws/sso/cache"]).unwrap();
     std::fs::write(
         dir.join(".aws/config"),
         "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\nregion = us-west-2\n\

@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 const BEGIN: &str = "# BEGIN SDK MEMBERS";
 const END: &str = "# END SDK MEMBERS";
+const BEGIN_PROFILES: &str = "# BEGIN SDK PROFILES";
+const END_PROFILES: &str = "# END SDK PROFILES";
 
 fn read_opt(path: &Path) -> Result<Option<String>, String> {
     match fs::read_to_string(path) {
@@ -81,33 +83,49 @@ fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
             out.insert(root.join("sdk").join(svc).join(path), text);
         }
     }
-    let mut members: Vec<String> = services.iter().map(|s| format!("sdk/{s}")).collect();
-    for (path, text) in crate::fixtures::expected(root)? {
-        if path.ends_with("Cargo.toml") {
-            if let Some(dir) = path.parent().and_then(|d| d.strip_prefix(root).ok()) {
-                members.push(dir.display().to_string());
-            }
+    out.extend(crate::fixtures::expected(root)?);
+    let mut members = String::from("\n");
+    let mut profiles = String::from("\n");
+    for (path, text) in &out {
+        if !path.ends_with("Cargo.toml") {
+            continue;
         }
-        out.insert(path, text);
+        if let Some(dir) = path.parent().and_then(|d| d.strip_prefix(root).ok()) {
+            members.push_str(&format!("    \"{}\",\n", dir.display()));
+        }
+        if let Some(name) = package_name(text) {
+            profiles.push_str(&format!(
+                "[profile.dev.package.{name}]\nincremental = false\n"
+            ));
+        }
     }
+    members.push_str("    ");
     let cargo = root.join("Cargo.toml");
     let text = fs::read_to_string(&cargo).map_err(|e| format!("{}: {e}", cargo.display()))?;
-    out.insert(cargo, with_members(&text, &members)?);
+    let text = replace_between(&text, BEGIN, END, &members)?;
+    let text = replace_between(&text, BEGIN_PROFILES, END_PROFILES, &profiles)?;
+    out.insert(cargo, text);
     Ok(out)
 }
 
-fn with_members(cargo: &str, members: &[String]) -> Result<String, String> {
-    let (Some(b), Some(e)) = (cargo.find(BEGIN), cargo.find(END)) else {
-        return Err(format!("Cargo.toml lacks the `{BEGIN}` / `{END}` markers"));
+/// The `name` of a generated crate's `[package]`.
+fn package_name(cargo_toml: &str) -> Option<&str> {
+    cargo_toml
+        .lines()
+        .find_map(|l| l.strip_prefix("name = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+}
+
+/// `cargo` with the text between the `begin` and `end` marker comments replaced by `body`.
+fn replace_between(cargo: &str, begin: &str, end: &str, body: &str) -> Result<String, String> {
+    let (Some(b), Some(e)) = (cargo.find(begin), cargo.find(end)) else {
+        return Err(format!("Cargo.toml lacks the `{begin}` / `{end}` markers"));
     };
-    let head = &cargo[..b + BEGIN.len()];
-    let tail = &cargo[e..];
-    let mut body = String::from("\n");
-    for m in members {
-        body.push_str(&format!("    \"{m}\",\n"));
-    }
-    body.push_str("    ");
-    Ok(format!("{head}{body}{tail}"))
+    Ok(format!(
+        "{}{body}{}",
+        &cargo[..b + begin.len()],
+        &cargo[e..]
+    ))
 }
 
 /// Generated files on disk under the directories regenerate owns.
