@@ -37,5 +37,6 @@ pub use config::{Config, ConfigBuilder};
 pub use credentials::Credentials;
 pub use credentials::{CachingProvider, CredentialsInfo, DefaultChain};
 pub use error::{Error, ErrorKind, ModeledError, ServiceError};
+pub use protocol::response_checksum::ChecksumMismatch;
 pub use types::{Blob, Body, DateTime, Document};
 pub use value::{FromValue, IntoValue, Value};

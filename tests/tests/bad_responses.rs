@@ -1571,3 +1571,103 @@ fn modeled_exception_members_with_wrong_types_do_not_panic() {
         assert!(outcome.is_ok(), "{protocol:?} error shapes panicked");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Response checksums (S3 GetObject with the ChecksumMode botocore fills in)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn get_object_bodies_are_checked_against_their_checksum_headers() {
+    const BODY: &str = "Hello, world!";
+    // `printf 'Hello, world!' | python3 -c 'import zlib,sys; print(zlib.crc32(sys.stdin.buffer.read()))'`
+    // is 0xebe6c6e6; the SHA-256 is from sha256sum.
+    const CRC32: &str = "6+bG5g==";
+    const SHA256: &str = "MV9b23bQeMQ7isAGTkoBZGErH853yGk0W/yUx1iU7dM=";
+    let stub = Stub::start();
+    let s3 = rboto_s3::Client::new(&stub.config());
+    let object = |headers: &[(&'static str, &str)]| {
+        let mut r = reply(200, "text/plain", BODY);
+        for (name, value) in headers {
+            r = with_header(r, name, value);
+        }
+        r
+    };
+    let cases: Vec<(&str, Reply, Option<&str>)> = vec![
+        (
+            "crc32 matches",
+            object(&[("x-amz-checksum-crc32", CRC32)]),
+            None,
+        ),
+        (
+            "sha256 matches",
+            object(&[("x-amz-checksum-sha256", SHA256)]),
+            None,
+        ),
+        (
+            "crc32 differs",
+            object(&[("x-amz-checksum-crc32", "AAAAAA==")]),
+            Some("crc32"),
+        ),
+        (
+            "crc32 is checked first",
+            object(&[
+                ("x-amz-checksum-sha256", SHA256),
+                ("x-amz-checksum-crc32", "AAAAAA=="),
+            ]),
+            Some("crc32"),
+        ),
+        (
+            "sha256 differs",
+            object(&[("x-amz-checksum-sha256", CRC32)]),
+            Some("sha256"),
+        ),
+        // A checksum of part checksums says nothing about these bytes: not checked.
+        (
+            "multipart checksum",
+            object(&[("x-amz-checksum-crc32", "AAAAAA==-3")]),
+            None,
+        ),
+        // CRC64NVME needs botocore's CRT; without it botocore skips it, and so does rboto.
+        (
+            "crc64nvme only",
+            object(&[("x-amz-checksum-crc64nvme", "AAAAAAAAAAA=")]),
+            None,
+        ),
+        ("no checksum", object(&[]), None),
+    ];
+    let mut failures = Vec::new();
+    for (name, answer, mismatch) in cases {
+        stub.set(answer);
+        let out = match s3.get_object().bucket("b").key("k").send().await {
+            Ok(out) => out,
+            Err(e) => {
+                failures.push(format!("{name}: get_object failed: {e}"));
+                continue;
+            }
+        };
+        let read = out.body.expect("a body").collect().await;
+        match (read, mismatch) {
+            (Ok(bytes), None) if bytes == BODY.as_bytes() => {}
+            (Err(e), Some(algorithm)) => {
+                let m = e.checksum_mismatch().cloned();
+                let error = e.into_error();
+                let ok = m.as_ref().is_some_and(|m| m.algorithm == algorithm)
+                    && error.kind() == rboto::ErrorKind::ResponseParse
+                    && !error.is_retryable()
+                    && error
+                        .to_string()
+                        .contains("did not match calculated checksum");
+                if !ok {
+                    failures.push(format!("{name}: wrong error {error} ({m:?})"));
+                }
+            }
+            (other, _) => failures.push(format!("{name}: read gave {other:?}")),
+        }
+        let sent = stub.requests();
+        let head = sent.first().map(|s| s.head.to_ascii_lowercase());
+        if !head.is_some_and(|h| h.contains("x-amz-checksum-mode: enabled")) {
+            failures.push(format!("{name}: the request lacked x-amz-checksum-mode"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -82,6 +82,9 @@ async fn s3_seed_put_object_then_get_and_head() {
         .expect("get_object");
     assert_eq!(got.content_length, Some(13));
     assert_eq!(got.e_tag.as_deref(), Some(md5_of_hello));
+    // put_object sent a CRC32 and get_object asked for it back (ChecksumMode=ENABLED, as
+    // botocore fills it): reading the body below checks the bytes against it.
+    assert_eq!(got.checksum_crc32.as_deref(), Some("6+bG5g=="));
     let bytes = got
         .body
         .expect("streaming body")

@@ -159,8 +159,17 @@ pub(crate) async fn parse(
         received_at: Some(std::time::SystemTime::now()),
     };
     let success = (200..300).contains(&status);
-    // A streaming payload is handed to the caller unread.
+    let mut validator = if success {
+        protocol::response_checksum::Validator::for_response(op, &parts.headers)
+    } else {
+        None
+    };
+    // A streaming payload is handed to the caller unread (and checked as it is read).
     let (payload, bytes) = if success && streaming_payload(op.output) {
+        let body = match validator.take() {
+            Some(v) => body.validated_by(v),
+            None => body,
+        };
         (Some(body), bytes::Bytes::new())
     } else {
         match body.collect().await {
@@ -173,6 +182,16 @@ pub(crate) async fn parse(
             }
         }
     };
+    if let Some(mut v) = validator {
+        v.update(&bytes);
+        if let Err(mismatch) = v.finish() {
+            return Err(Failure {
+                error: Error::new(ErrorKind::ResponseParse, mismatch.to_string())
+                    .with_source(mismatch),
+                response: Some(info),
+            });
+        }
+    }
     if payload.is_none() && retry::crc32::dynamodb_mismatch(service, &parts.headers, &bytes) {
         info.crc32_mismatch = true;
         let sent = header(retry::crc32::HEADER).unwrap_or_default();

@@ -17,6 +17,7 @@ mod errors;
 mod format;
 pub mod json;
 pub mod query;
+pub(crate) mod response_checksum;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;

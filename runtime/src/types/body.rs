@@ -1,3 +1,4 @@
+use crate::protocol::response_checksum::{ChecksumMismatch, Validator};
 use bytes::{Bytes, BytesMut};
 use http_body::{Body as _, Frame, SizeHint};
 use http_body_util::BodyExt;
@@ -24,10 +25,13 @@ struct Stream {
     read_timeout: Option<Duration>,
     /// Armed while a frame is awaited; reset whenever one arrives.
     timer: Option<Pin<Box<Sleep>>>,
+    /// The response's checksum, checked once the last frame has been read.
+    /// Boxed: a SHA-512 state would otherwise triple the size of every `Body` and `Value`.
+    validator: Option<Box<Validator>>,
 }
 
-/// Reading a response body failed: the connection dropped mid-stream, or no data arrived
-/// within the read timeout.
+/// Reading a response body failed: the connection dropped mid-stream, no data arrived within
+/// the read timeout, or the body did not match the checksum the response gave for it.
 #[derive(Debug)]
 pub struct BodyError(Repr);
 
@@ -35,6 +39,7 @@ pub struct BodyError(Repr);
 enum Repr {
     Hyper(hyper::Error),
     Timeout(Duration),
+    Checksum(ChecksumMismatch),
 }
 
 impl BodyError {
@@ -44,17 +49,26 @@ impl BodyError {
         matches!(self.0, Repr::Timeout(_))
     }
 
-    /// The rboto error for this failure: `ReadTimeout` or `Connection`, both retryable.
+    /// The checksum mismatch, when that is what failed.
+    pub fn checksum_mismatch(&self) -> Option<&ChecksumMismatch> {
+        match &self.0 {
+            Repr::Checksum(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The rboto error for this failure: `ReadTimeout` or `Connection`, both retryable, or a
+    /// checksum mismatch as `ResponseParse`, which botocore does not retry.
     pub fn into_error(self) -> crate::error::Error {
         use crate::error::{Error, ErrorKind};
-        let kind = if self.is_timeout() {
-            ErrorKind::ReadTimeout
-        } else {
-            ErrorKind::Connection
+        let (kind, retryable) = match self.0 {
+            Repr::Timeout(_) => (ErrorKind::ReadTimeout, true),
+            Repr::Hyper(_) => (ErrorKind::Connection, true),
+            Repr::Checksum(_) => (ErrorKind::ResponseParse, false),
         };
         Error::new(kind, self.to_string())
             .with_source(self)
-            .with_retry(true, false)
+            .with_retry(retryable, false)
     }
 }
 
@@ -67,6 +81,7 @@ impl fmt::Display for BodyError {
                 "read timeout: no data received for {} ms while reading the response body",
                 t.as_millis()
             ),
+            Repr::Checksum(m) => m.fmt(f),
         }
     }
 }
@@ -76,6 +91,7 @@ impl std::error::Error for BodyError {
         match &self.0 {
             Repr::Hyper(e) => Some(e),
             Repr::Timeout(_) => None,
+            Repr::Checksum(m) => Some(m),
         }
     }
 }
@@ -94,7 +110,16 @@ impl Body {
             body,
             read_timeout,
             timer: None,
+            validator: None,
         }))
+    }
+
+    /// This response body, failing at its end unless it matches `validator`'s checksum.
+    pub(crate) fn validated_by(mut self, validator: Validator) -> Self {
+        if let Inner::Incoming(s) = &mut self.0 {
+            s.validator = Some(Box::new(validator));
+        }
+        self
     }
 
     /// The whole body when it is in memory (and so can be signed and resent).
@@ -164,7 +189,8 @@ impl http_body::Body for Body {
     fn is_end_stream(&self) -> bool {
         match &self.0 {
             Inner::Bytes(b) => b.is_empty(),
-            Inner::Incoming(s) => s.body.is_end_stream(),
+            // Not ended until the checksum has been checked on a last poll.
+            Inner::Incoming(s) => s.validator.is_none() && s.body.is_end_stream(),
         }
     }
 
@@ -184,7 +210,19 @@ impl Stream {
         match Pin::new(&mut self.body).poll_frame(cx) {
             Poll::Ready(r) => {
                 self.timer = None;
-                Poll::Ready(r.map(|r| r.map_err(|e| BodyError(Repr::Hyper(e)))))
+                Poll::Ready(match r {
+                    Some(Ok(frame)) => {
+                        if let (Some(v), Some(data)) = (self.validator.as_mut(), frame.data_ref()) {
+                            v.update(data);
+                        }
+                        Some(Ok(frame))
+                    }
+                    Some(Err(e)) => Some(Err(BodyError(Repr::Hyper(e)))),
+                    None => match self.validator.take().map(|v| v.finish()) {
+                        Some(Err(mismatch)) => Some(Err(BodyError(Repr::Checksum(mismatch)))),
+                        _ => None,
+                    },
+                })
             }
             Poll::Pending => {
                 let Some(timeout) = self.read_timeout else {

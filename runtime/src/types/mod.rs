@@ -6,7 +6,7 @@ mod datetime;
 mod document;
 
 pub use blob::Blob;
-pub use body::Body;
+pub use body::{Body, BodyError};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use document::{Document, Number};
 
