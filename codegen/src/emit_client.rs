@@ -66,6 +66,18 @@ impl Ir<'_> {
                 {
                     self.inner.call(input).await
                 }
+                /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
+                /// input may come from this client (`client.op().member(..)`) or be built alone.
+                pub async fn presign<I>(
+                    &self,
+                    input: I,
+                    presign: &rboto::Presign,
+                ) -> Result<rboto::PresignedRequest, super::Error>
+                where
+                    I: rboto::OperationInput<Error = super::error::Exception>,
+                {
+                    self.inner.presign(input, presign).await
+                }
                 #(#methods)*
             }
         }

@@ -16,6 +16,9 @@ use crate::protocol;
 use crate::retry::{self, RetryConfig, RetryHooks, RetryKind, RetryState, RetryStats};
 use crate::schema::{Operation, Protocol, Service};
 use crate::value::{FromValue, IntoValue, Value};
+
+mod presign;
+pub use presign::{Presign, PresignedRequest};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -166,21 +169,7 @@ impl ServiceClient {
         let endpoint = endpoint::resolve(config, svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
-
-        let problems = crate::validate::validate(op.input, &input);
-        if !problems.is_empty() {
-            return Err(ctx(Error::new(
-                ErrorKind::ParamValidation,
-                format!("Parameter validation failed:\n{}", problems.join("\n")),
-            )));
-        }
-        let protocol = self.protocol().map_err(ctx)?;
-        let mut req = protocol::serialize(protocol, svc, op, input).map_err(|e| {
-            ctx(Error::new(
-                ErrorKind::ParamValidation,
-                format!("invalid parameters: {e}"),
-            ))
-        })?;
+        let (protocol, mut req) = self.serialize(op, input).map_err(ctx)?;
         compress::maybe_compress(config, op, &mut req);
         let http = self.inner.http.as_ref().map_err(|e| {
             ctx(Error::new(
@@ -205,6 +194,30 @@ impl ServiceClient {
             None => attempts.await,
         };
         result.map_err(ctx)
+    }
+
+    /// Checks `input` against the operation's required members and constraints (before any
+    /// I/O), then serializes it in this client's protocol.
+    fn serialize(
+        &self,
+        op: &'static Operation,
+        input: Value,
+    ) -> Result<(Protocol, protocol::Request), Error<RawModeled>> {
+        let problems = crate::validate::validate(op.input, &input);
+        if !problems.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ParamValidation,
+                format!("Parameter validation failed:\n{}", problems.join("\n")),
+            ));
+        }
+        let protocol = self.protocol()?;
+        let req = protocol::serialize(protocol, self.inner.service, op, input).map_err(|e| {
+            Error::new(
+                ErrorKind::ParamValidation,
+                format!("invalid parameters: {e}"),
+            )
+        })?;
+        Ok((protocol, req))
     }
 
     /// The attempt loop: attempt, classify a failure, and retry it while attempts, a

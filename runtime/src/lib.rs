@@ -32,7 +32,7 @@ pub mod validate;
 pub mod value;
 pub mod waiter;
 
-pub use client::{OperationInput, ServiceClient};
+pub use client::{OperationInput, Presign, PresignedRequest, ServiceClient};
 pub use config::{Config, ConfigBuilder};
 pub use credentials::Credentials;
 pub use credentials::{CachingProvider, CredentialsInfo, DefaultChain};

@@ -21,6 +21,55 @@ pub(crate) async fn sign(
     if op.has(NO_AUTH) {
         return Ok(());
     }
+    let signable_body = match body.bytes() {
+        Some(b) if !op.has(UNSIGNED_PAYLOAD) => sigv4::SignableBody::Bytes(b),
+        _ => sigv4::SignableBody::UnsignedPayload,
+    };
+    let location = sigv4::SignatureLocation::Headers;
+    let out = sign_with(
+        config,
+        endpoint,
+        prepared,
+        headers,
+        signable_body,
+        location,
+        time,
+    )
+    .await?;
+    headers.extend(out.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
+    Ok(())
+}
+
+/// The `X-Amz-*` query parameters (already encoded) that presign `prepared` with `headers`
+/// for `expires_in` from `time`. S3 signs `UNSIGNED-PAYLOAD`, as botocore's
+/// `S3SigV4QueryAuth` does; other services the (empty) body.
+pub(crate) async fn presign(
+    config: &Config,
+    endpoint: &Endpoint,
+    prepared: &Prepared,
+    headers: &[(String, String)],
+    time: std::time::SystemTime,
+    expires_in: std::time::Duration,
+) -> Result<Vec<(String, String)>, Error<RawModeled>> {
+    let body = if endpoint.disable_double_encoding {
+        sigv4::SignableBody::UnsignedPayload
+    } else {
+        sigv4::SignableBody::Bytes(b"")
+    };
+    let location = sigv4::SignatureLocation::QueryParams { expires_in };
+    let out = sign_with(config, endpoint, prepared, headers, body, location, time).await?;
+    Ok(out.query)
+}
+
+async fn sign_with(
+    config: &Config,
+    endpoint: &Endpoint,
+    prepared: &Prepared,
+    headers: &[(String, String)],
+    body: sigv4::SignableBody<'_>,
+    location: sigv4::SignatureLocation,
+    time: std::time::SystemTime,
+) -> Result<sigv4::SigningOutput, Error<RawModeled>> {
     let provider = config.credentials.as_ref().ok_or_else(|| {
         Error::new(
             ErrorKind::NoCredentials,
@@ -33,43 +82,35 @@ pub(crate) async fn sign(
         .await
         .map_err(|e| e.map_modeled(|n| match n {}))?;
     let s3_style = endpoint.disable_double_encoding;
-    let signable_body = match body.bytes() {
-        Some(b) if !op.has(UNSIGNED_PAYLOAD) => sigv4::SignableBody::Bytes(b),
-        _ => sigv4::SignableBody::UnsignedPayload,
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let signable = sigv4::SignableRequest {
+        method: prepared.method,
+        uri: &prepared.uri,
+        headers: &header_refs,
+        body,
     };
-    let out = {
-        let header_refs: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let signable = sigv4::SignableRequest {
-            method: prepared.method,
-            uri: &prepared.uri,
-            headers: &header_refs,
-            body: signable_body,
-        };
-        let params = sigv4::SigningParams {
-            access_key_id: creds.access_key_id(),
-            secret_access_key: creds.secret_access_key(),
-            session_token: creds.session_token(),
-            region: &endpoint.signing_region,
-            service: &endpoint.signing_name,
-            time,
-            settings: sigv4::SigningSettings {
-                normalize_path: !s3_style,
-                double_uri_encode: !s3_style,
-                payload_checksum_header: s3_style,
-                location: sigv4::SignatureLocation::Headers,
-                session_token_signed: true,
-            },
-        };
-        sigv4::sign(&signable, &params).map_err(|e| {
-            Error::new(
-                ErrorKind::Signing,
-                format!("could not sign the request: {e}"),
-            )
-        })?
+    let params = sigv4::SigningParams {
+        access_key_id: creds.access_key_id(),
+        secret_access_key: creds.secret_access_key(),
+        session_token: creds.session_token(),
+        region: &endpoint.signing_region,
+        service: &endpoint.signing_name,
+        time,
+        settings: sigv4::SigningSettings {
+            normalize_path: !s3_style,
+            double_uri_encode: !s3_style,
+            payload_checksum_header: s3_style,
+            location,
+            session_token_signed: true,
+        },
     };
-    headers.extend(out.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
-    Ok(())
+    sigv4::sign(&signable, &params).map_err(|e| {
+        Error::new(
+            ErrorKind::Signing,
+            format!("could not sign the request: {e}"),
+        )
+    })
 }

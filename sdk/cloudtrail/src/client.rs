@@ -30,6 +30,18 @@ impl Client {
     {
         self.inner.call(input).await
     }
+    /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
+    /// input may come from this client (`client.op().member(..)`) or be built alone.
+    pub async fn presign<I>(
+        &self,
+        input: I,
+        presign: &rboto::Presign,
+    ) -> Result<rboto::PresignedRequest, super::Error>
+    where
+        I: rboto::OperationInput<Error = super::error::Exception>,
+    {
+        self.inner.presign(input, presign).await
+    }
     /// Adds one or more tags to a trail, event data store, dashboard, or channel, up to a limit of 50. Overwrites an existing tag's value when a new value is specified for an existing tag key. Tag key names must be unique; you cannot have two keys with the same name but different values. If you specify a key without a value, the tag will be created with the specified key and a value of null. You can tag a trail or event data store that applies to all Amazon Web Services Regions only from the Region in which the trail or event data store was created (also known as its home Region).
     pub fn add_tags(&self) -> AddTagsRequest<rboto::ServiceClient> {
         AddTagsRequest::with_client(self.inner.clone())

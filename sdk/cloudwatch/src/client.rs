@@ -30,6 +30,18 @@ impl Client {
     {
         self.inner.call(input).await
     }
+    /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
+    /// input may come from this client (`client.op().member(..)`) or be built alone.
+    pub async fn presign<I>(
+        &self,
+        input: I,
+        presign: &rboto::Presign,
+    ) -> Result<rboto::PresignedRequest, super::Error>
+    where
+        I: rboto::OperationInput<Error = super::error::Exception>,
+    {
+        self.inner.presign(input, presign).await
+    }
     /// Associates an Amazon Web Services Key Management Service (Amazon Web Services KMS) customer managed key with the specified dataset. After this operation completes, all data published to the dataset is encrypted at rest using the specified KMS key. Callers must have `kms:Decrypt` permission on the key to read the encrypted data.
     ///
     /// Only the `default` dataset is supported. The `default` dataset is implicit for every account in every Region — you do not need to create it before calling this operation.

@@ -30,6 +30,18 @@ impl Client {
     {
         self.inner.call(input).await
     }
+    /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
+    /// input may come from this client (`client.op().member(..)`) or be built alone.
+    pub async fn presign<I>(
+        &self,
+        input: I,
+        presign: &rboto::Presign,
+    ) -> Result<rboto::PresignedRequest, super::Error>
+    where
+        I: rboto::OperationInput<Error = super::error::Exception>,
+    {
+        self.inner.presign(input, presign).await
+    }
     /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using PartiQL. Each read statement in a `BatchExecuteStatement` must specify an equality condition on all key attributes. This enforces that each `SELECT` statement in a batch returns at most a single item. For more information, see [Running batch operations with PartiQL for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.multiplestatements.batching.html) .
     ///
     /// **Note:** The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.

@@ -30,6 +30,18 @@ impl Client {
     {
         self.inner.call(input).await
     }
+    /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
+    /// input may come from this client (`client.op().member(..)`) or be built alone.
+    pub async fn presign<I>(
+        &self,
+        input: I,
+        presign: &rboto::Presign,
+    ) -> Result<rboto::PresignedRequest, super::Error>
+    where
+        I: rboto::OperationInput<Error = super::error::Exception>,
+    {
+        self.inner.presign(input, presign).await
+    }
     /// This operation aborts a multipart upload. After a multipart upload is aborted, no additional parts can be uploaded using that upload ID. The storage consumed by any previously uploaded parts will be freed. However, if any part uploads are currently in progress, those part uploads might or might not succeed. As a result, it might be necessary to abort a given multipart upload multiple times in order to completely free all storage consumed by all parts.
     ///
     /// To verify that all parts have been removed and prevent getting charged for the part storage, you should call the [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html) API operation and ensure that the parts list is empty.

@@ -30,6 +30,18 @@ impl Client {
     {
         self.inner.call(input).await
     }
+    /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
+    /// input may come from this client (`client.op().member(..)`) or be built alone.
+    pub async fn presign<I>(
+        &self,
+        input: I,
+        presign: &rboto::Presign,
+    ) -> Result<rboto::PresignedRequest, super::Error>
+    where
+        I: rboto::OperationInput<Error = super::error::Exception>,
+    {
+        self.inner.presign(input, presign).await
+    }
     /// Adds a permission to a queue for a specific [principal](https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P). This allows sharing access to the queue.
     ///
     /// When you create a queue, you have full control access rights for the queue. Only you, the owner of the queue, can grant or deny permissions to the queue. For more information about these permissions, see [Allow Developers to Write Messages to a Shared Queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
