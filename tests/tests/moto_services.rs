@@ -106,6 +106,34 @@ async fn s3_seed_put_object_then_get_and_head() {
 }
 
 #[tokio::test]
+async fn s3_put_object_from_a_file() {
+    let s = session();
+    let s3 = s3(&s);
+    create_bucket(&s3, "files").await;
+    let dir = rboto_tests::scratch::ScratchDir::new("rboto-moto-s3", "file", &[]).unwrap();
+    let path = dir.join("report.bin");
+    let data = pattern(300_000, 3);
+    std::fs::write(&path, &data).unwrap();
+    s3.put_object()
+        .bucket("files")
+        .key("report.bin")
+        .body(rboto::Body::from_path(&path).await.expect("open"))
+        .send()
+        .await
+        .expect("put_object from a file");
+    let got = s3
+        .get_object()
+        .bucket("files")
+        .key("report.bin")
+        .send()
+        .await
+        .expect("get_object");
+    assert_eq!(got.content_length, Some(data.len() as i64));
+    let bytes = got.body.expect("body").collect().await.expect("read");
+    assert!(bytes == data, "got {} bytes back", bytes.len());
+}
+
+#[tokio::test]
 async fn s3_get_object_streams_a_large_body_in_chunks() {
     let s = session();
     let s3 = s3(&s);

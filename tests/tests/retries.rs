@@ -718,3 +718,46 @@ fn classification_follows_botocore_standard_mode() {
     );
     assert_eq!(verdict(svc, put, &idp), None);
 }
+
+#[tokio::test]
+async fn a_file_body_is_streamed_and_sent_whole_again_on_retry() {
+    let dir = rboto_tests::scratch::ScratchDir::new("rboto-retries", "file-body", &[]).unwrap();
+    let path = dir.join("upload.bin");
+    // Several read chunks, not a multiple of the chunk size.
+    let data: Vec<u8> = (0..200_001u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &data).unwrap();
+    let server = Scripted::start(vec![
+        reply(500, &[], ""),
+        reply(200, &[("etag", "\"abc\"")], ""),
+    ])
+    .await;
+    let (c, _sleeps) = client(
+        config(&server.endpoint, quick_http()).build(),
+        &rboto_s3::schema::ops::SERVICE,
+        0.0,
+    );
+    let body = rboto::Body::from_path(&path).await.expect("open");
+    assert_eq!(body.content_length(), Some(data.len() as u64));
+    let out = rboto_s3::input::PutObjectRequest::with_client(c.clone())
+        .bucket("b")
+        .key("k")
+        .body(body)
+        .send()
+        .await
+        .expect("succeeds on the second attempt");
+    assert_eq!(out.e_tag.as_deref(), Some("\"abc\""));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_eq!(r.header("content-length"), Some("200001"));
+        assert!(r.body == data, "a retry sent {} bytes", r.body.len());
+        // Not hashed ahead of sending: S3's unsigned payload.
+        assert_eq!(r.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+    }
+
+    let missing = rboto::Body::from_path(dir.join("missing.bin")).await;
+    assert_eq!(
+        missing.expect_err("no such file").kind(),
+        std::io::ErrorKind::NotFound
+    );
+}

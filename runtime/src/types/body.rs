@@ -4,6 +4,8 @@ use http_body::{Body as _, Frame, SizeHint};
 use http_body_util::BodyExt;
 use std::fmt;
 use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -17,7 +19,20 @@ pub struct Body(Inner);
 enum Inner {
     Bytes(Bytes),
     Incoming(Stream),
+    File(FileBody),
 }
+
+/// A file being uploaded, read in chunks as it is sent; replayable by opening it again.
+struct FileBody {
+    path: PathBuf,
+    /// The length when opened: the `content-length` sent, and how much is read.
+    len: u64,
+    remaining: u64,
+    file: tokio::fs::File,
+}
+
+/// How much of a file one frame carries.
+const FILE_CHUNK: u64 = 64 * 1024;
 
 /// A response body being received, with the read timeout between its frames.
 struct Stream {
@@ -40,6 +55,8 @@ enum Repr {
     Hyper(hyper::Error),
     Timeout(Duration),
     Checksum(ChecksumMismatch),
+    /// Reading a file being uploaded failed.
+    File(io::Error),
 }
 
 impl BodyError {
@@ -65,6 +82,7 @@ impl BodyError {
             Repr::Timeout(_) => (ErrorKind::ReadTimeout, true),
             Repr::Hyper(_) => (ErrorKind::Connection, true),
             Repr::Checksum(_) => (ErrorKind::ResponseParse, false),
+            Repr::File(_) => (ErrorKind::ParamValidation, false),
         };
         Error::new(kind, self.to_string())
             .with_source(self)
@@ -82,6 +100,7 @@ impl fmt::Display for BodyError {
                 t.as_millis()
             ),
             Repr::Checksum(m) => m.fmt(f),
+            Repr::File(e) => write!(f, "could not read the request body's file: {e}"),
         }
     }
 }
@@ -92,6 +111,7 @@ impl std::error::Error for BodyError {
             Repr::Hyper(e) => Some(e),
             Repr::Timeout(_) => None,
             Repr::Checksum(m) => Some(m),
+            Repr::File(e) => Some(e),
         }
     }
 }
@@ -122,17 +142,44 @@ impl Body {
         self
     }
 
-    /// The whole body when it is in memory (and so can be signed and resent).
-    /// A copy of an in-memory body (cheap: the bytes are shared), so a retry can resend it;
-    /// `None` for a stream, which can only be sent once.
-    pub fn try_clone(&self) -> Option<Body> {
-        self.bytes().map(|b| Body(Inner::Bytes(b.clone())))
+    /// The contents of the file at `path`, read as it is sent rather than loaded into memory.
+    /// A retry opens the file again, so it must not change until the call returns.
+    pub async fn from_path(path: impl AsRef<Path>) -> io::Result<Body> {
+        let path = path.as_ref().to_path_buf();
+        let file = tokio::fs::File::open(&path).await?;
+        let len = file.metadata().await?.len();
+        Ok(Body(Inner::File(FileBody {
+            path,
+            len,
+            remaining: len,
+            file,
+        })))
     }
 
+    /// A copy to send again, so a retry can resend the body: the bytes shared when in memory,
+    /// the file opened again from its start; `None` for a response stream, which is read once
+    /// (and for a file that can no longer be opened).
+    pub fn try_clone(&self) -> Option<Body> {
+        match &self.0 {
+            Inner::Bytes(b) => Some(Body(Inner::Bytes(b.clone()))),
+            Inner::Incoming(_) => None,
+            Inner::File(f) => {
+                let file = std::fs::File::open(&f.path).ok()?;
+                Some(Body(Inner::File(FileBody {
+                    path: f.path.clone(),
+                    len: f.len,
+                    remaining: f.len,
+                    file: tokio::fs::File::from_std(file),
+                })))
+            }
+        }
+    }
+
+    /// The whole body when it is in memory (and so can be hashed for signing and checksums).
     pub fn bytes(&self) -> Option<&Bytes> {
         match &self.0 {
             Inner::Bytes(b) => Some(b),
-            Inner::Incoming(_) => None,
+            Inner::Incoming(_) | Inner::File(_) => None,
         }
     }
 
@@ -141,6 +188,7 @@ impl Body {
         match &self.0 {
             Inner::Bytes(b) => Some(b.len() as u64),
             Inner::Incoming(s) => http_body::Body::size_hint(&s.body).exact(),
+            Inner::File(f) => Some(f.len),
         }
     }
 
@@ -183,6 +231,7 @@ impl http_body::Body for Body {
             Inner::Bytes(b) if b.is_empty() => Poll::Ready(None),
             Inner::Bytes(b) => Poll::Ready(Some(Ok(Frame::data(std::mem::take(b))))),
             Inner::Incoming(s) => s.poll_frame(cx),
+            Inner::File(f) => f.poll_frame(cx),
         }
     }
 
@@ -191,6 +240,7 @@ impl http_body::Body for Body {
             Inner::Bytes(b) => b.is_empty(),
             // Not ended until the checksum has been checked on a last poll.
             Inner::Incoming(s) => s.validator.is_none() && s.body.is_end_stream(),
+            Inner::File(f) => f.remaining == 0,
         }
     }
 
@@ -198,6 +248,7 @@ impl http_body::Body for Body {
         match &self.0 {
             Inner::Bytes(b) => SizeHint::with_exact(b.len() as u64),
             Inner::Incoming(s) => s.body.size_hint(),
+            Inner::File(f) => SizeHint::with_exact(f.remaining),
         }
     }
 }
@@ -243,6 +294,44 @@ impl Stream {
     }
 }
 
+impl FileBody {
+    fn poll_frame(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        use tokio::io::{AsyncRead, ReadBuf};
+        if self.remaining == 0 {
+            return Poll::Ready(None);
+        }
+        let want = self.remaining.min(FILE_CHUNK) as usize;
+        let mut buf = vec![0u8; want];
+        let mut read = ReadBuf::new(&mut buf);
+        match Pin::new(&mut self.file).poll_read(cx, &mut read) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(BodyError(Repr::File(e))))),
+            Poll::Ready(Ok(())) => {
+                let n = read.filled().len();
+                if n == 0 {
+                    // Shorter than when opened: the content-length sent can no longer be met.
+                    let e = io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "{} shrank while being sent ({} of {} bytes left)",
+                            self.path.display(),
+                            self.remaining,
+                            self.len
+                        ),
+                    );
+                    return Poll::Ready(Some(Err(BodyError(Repr::File(e)))));
+                }
+                buf.truncate(n);
+                self.remaining -= n as u64;
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf)))))
+            }
+        }
+    }
+}
+
 impl Default for Body {
     fn default() -> Self {
         Body::empty()
@@ -254,6 +343,7 @@ impl fmt::Debug for Body {
         match &self.0 {
             Inner::Bytes(b) => write!(f, "Body({} bytes)", b.len()),
             Inner::Incoming(_) => f.write_str("Body(stream)"),
+            Inner::File(file) => write!(f, "Body({}, {} bytes)", file.path.display(), file.len),
         }
     }
 }
