@@ -16,11 +16,11 @@ use crate::protocol;
 use crate::retry::{self, RetryConfig, RetryHooks, RetryKind, RetryState, RetryStats};
 use crate::schema::{Operation, Protocol, Service};
 use crate::value::{FromValue, IntoValue, Value};
+use std::sync::Arc;
+use std::time::Duration;
 
 mod presign;
 pub use presign::{Presign, PresignedRequest};
-use std::sync::Arc;
-use std::time::Duration;
 
 /// Implemented by each generated input type: ties it to its operation and result types.
 pub trait OperationInput: IntoValue + Sized {

@@ -22,6 +22,24 @@ pub fn uri_encode_path(s: &str) -> String {
     utf8_percent_encode(s, AWS_URI_PATH).to_string()
 }
 
+/// The `key=value` pairs of a form-encoded (`application/x-www-form-urlencoded`) text, decoded
+/// (`+` is a space), in order.
+pub fn form_pairs(body: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let plus = s.replace('+', " ");
+        percent_encoding::percent_decode_str(&plus)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -175,16 +175,9 @@ impl ServiceClient {
             .headers
             .retain(|(name, _)| !matches!(name.as_str(), "user-agent" | "content-length"));
         let time = presign.start_time.unwrap_or_else(|| self.signing_time());
-        let query = sign::presign(
-            config,
-            &endpoint,
-            &prepared,
-            &prepared.headers,
-            time,
-            presign.expires_in,
-        )
-        .await
-        .map_err(ctx)?;
+        let query = sign::presign(config, &endpoint, &prepared, time, presign.expires_in)
+            .await
+            .map_err(ctx)?;
         let mut query = query;
         query.sort_by_key(|(k, _)| BOTOCORE_ORDER.iter().position(|o| o == k));
         let mut url = prepared.url.clone();
@@ -236,20 +229,10 @@ fn move_form_body_to_query(req: &mut crate::protocol::Request) {
         return;
     }
     if let Some(body) = req.body.bytes() {
-        let text = String::from_utf8_lossy(body);
-        for pair in text.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            req.query.push((form_decode(k), form_decode(v)));
-        }
+        let pairs = crate::encoding::form_pairs(&String::from_utf8_lossy(body));
+        req.query.extend(pairs);
     }
     req.body = crate::types::Body::empty();
     req.headers
         .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
-}
-
-fn form_decode(s: &str) -> String {
-    let plus = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&plus)
-        .decode_utf8_lossy()
-        .into_owned()
 }

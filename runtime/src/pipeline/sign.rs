@@ -40,17 +40,17 @@ pub(crate) async fn sign(
     Ok(())
 }
 
-/// The `X-Amz-*` query parameters (already encoded) that presign `prepared` with `headers`
-/// for `expires_in` from `time`. S3 signs `UNSIGNED-PAYLOAD`, as botocore's
+/// The `X-Amz-*` query parameters (already encoded) that presign `prepared` (its headers
+/// included) for `expires_in` from `time`. S3 signs `UNSIGNED-PAYLOAD`, as botocore's
 /// `S3SigV4QueryAuth` does; other services the (empty) body.
 pub(crate) async fn presign(
     config: &Config,
     endpoint: &Endpoint,
     prepared: &Prepared,
-    headers: &[(String, String)],
     time: std::time::SystemTime,
     expires_in: std::time::Duration,
 ) -> Result<Vec<(String, String)>, Error<RawModeled>> {
+    let headers = &prepared.headers;
     let body = if endpoint.disable_double_encoding {
         sigv4::SignableBody::UnsignedPayload
     } else {

@@ -704,21 +704,7 @@ mod tests {
     }
 
     fn form_pairs(body: &str) -> Vec<(String, String)> {
-        let decode = |s: &str| {
-            let plus = s.replace('+', " ");
-            percent_encoding::percent_decode_str(&plus)
-                .decode_utf8()
-                .unwrap()
-                .into_owned()
-        };
-        let mut pairs: Vec<(String, String)> = body
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (decode(k), decode(v)),
-                None => (decode(p), String::new()),
-            })
-            .collect();
+        let mut pairs = crate::encoding::form_pairs(body);
         pairs.sort();
         pairs
     }
