@@ -295,3 +295,71 @@ fn streaming_payload(output: &'static Shape) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{prelude as p, HttpChecksum, Member};
+
+    static OUTPUT: Shape = Shape::structure("GetThingOutput", &[Member::new("Name", &p::STRING)]);
+    static CHECKSUM: HttpChecksum = HttpChecksum {
+        request_algorithm_member: None,
+        request_validation_mode_member: Some("ChecksumMode"),
+        response_algorithms: &["CRC32", "SHA256"],
+    };
+    static GET_THING: Operation =
+        Operation::new("GetThing", "GET", "/thing", &p::UNIT, &OUTPUT).checksum(&CHECKSUM);
+    static SERVICE: Service = Service {
+        name: "thing",
+        service_id: "Thing",
+        api_version: "2024-01-01",
+        endpoint_prefix: "thing",
+        signing_name: "thing",
+        protocol: Protocol::RestXml,
+        protocols: &[Protocol::RestXml],
+        json_version: None,
+        target_prefix: None,
+        xml_namespace: None,
+        query_compatible: false,
+        signature_version: "v4",
+        errors: &[],
+        client_context_params: &[],
+        endpoint_rules: "",
+    };
+    const BODY: &str = "<GetThingOutput><Name>x</Name></GetThingOutput>";
+
+    async fn parse_with(checksum: Option<(&str, &str)>) -> Result<Value, Failure> {
+        let mut response = http::Response::builder().status(200);
+        if let Some((name, value)) = checksum {
+            response = response.header(name, value);
+        }
+        let response = response.body(Body::from(BODY)).unwrap();
+        parse(&SERVICE, &GET_THING, Protocol::RestXml, response)
+            .await
+            .map(|(v, _)| v)
+    }
+
+    /// A buffered (non-streaming) output is checked before it is parsed, as botocore's
+    /// `_handle_bytes_response` does.
+    #[tokio::test]
+    async fn buffered_responses_are_checked_before_parsing() {
+        let crc = crate::protocol::checksum::crc32(BODY.as_bytes());
+        assert!(parse_with(Some(("x-amz-checksum-crc32", &crc)))
+            .await
+            .is_ok());
+        assert!(parse_with(None).await.is_ok());
+        let failure = parse_with(Some(("x-amz-checksum-crc32", "AAAAAA==")))
+            .await
+            .expect_err("damaged");
+        assert_eq!(failure.error.kind(), ErrorKind::ResponseParse);
+        assert!(!failure.error.is_retryable());
+        assert!(
+            failure
+                .error
+                .to_string()
+                .contains("did not match calculated checksum"),
+            "{}",
+            failure.error
+        );
+    }
+}

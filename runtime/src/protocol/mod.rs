@@ -11,7 +11,7 @@
 //! ([`codec`]).
 
 pub mod cbor;
-mod checksum;
+pub(crate) mod checksum;
 mod codec;
 mod errors;
 mod format;
