@@ -17,13 +17,11 @@ use crate::error::{Error, ErrorKind, RawModeled};
 use crate::pipeline::attempt::Prepared;
 use crate::pipeline::{endpoint, sign};
 use crate::schema::{Location, Operation};
+use crate::sigv4::MAX_PRESIGNED_EXPIRY;
 use crate::value::Value;
 use crate::OperationInput;
 use std::fmt;
 use std::time::{Duration, SystemTime};
-
-/// SigV4's limit: seven days.
-const MAX_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// The order botocore's `SigV4QueryAuth` writes its parameters in (the signature is the same in
 /// any order; the same URL is easier to compare).
@@ -142,13 +140,14 @@ impl ServiceClient {
         presign: &Presign,
     ) -> Result<PresignedRequest, Error<RawModeled>> {
         let config = &self.inner.config;
-        if presign.expires_in < Duration::from_secs(1) || presign.expires_in > MAX_EXPIRY {
+        if presign.expires_in < Duration::from_secs(1) || presign.expires_in > MAX_PRESIGNED_EXPIRY
+        {
             return Err(Error::new(
                 ErrorKind::ParamValidation,
                 format!(
                     "a presigned request must expire between 1 and {} seconds from its start; \
                      asked for {} s",
-                    MAX_EXPIRY.as_secs(),
+                    MAX_PRESIGNED_EXPIRY.as_secs(),
                     presign.expires_in.as_secs_f64()
                 ),
             )
@@ -175,19 +174,13 @@ impl ServiceClient {
             .headers
             .retain(|(name, _)| !matches!(name.as_str(), "user-agent" | "content-length"));
         let time = presign.start_time.unwrap_or_else(|| self.signing_time());
-        let query = sign::presign(config, &endpoint, &prepared, time, presign.expires_in)
+        let mut query = sign::presign(config, &endpoint, &prepared, time, presign.expires_in)
             .await
             .map_err(ctx)?;
-        let mut query = query;
         query.sort_by_key(|(k, _)| BOTOCORE_ORDER.iter().position(|o| o == k));
         let mut url = prepared.url.clone();
-        for (i, (k, v)) in query.iter().enumerate() {
-            let sep = if i == 0 && !url.contains('?') {
-                '?'
-            } else {
-                '&'
-            };
-            url.push(sep);
+        for (k, v) in &query {
+            url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(k);
             url.push('=');
             url.push_str(v);

@@ -150,11 +150,6 @@ mod tests {
         algorithms: &'static [&'static str],
         headers: &[(&str, &str)],
     ) -> Option<Validator> {
-        static OP_CHECKSUM: HttpChecksum = HttpChecksum {
-            request_algorithm_member: None,
-            request_validation_mode_member: Some("ChecksumMode"),
-            response_algorithms: &["CRC64NVME", "CRC32", "CRC32C", "SHA256", "SHA1"],
-        };
         let mut map = http::HeaderMap::new();
         for (k, v) in headers {
             map.insert(
@@ -163,8 +158,9 @@ mod tests {
             );
         }
         let checksum = HttpChecksum {
+            request_algorithm_member: None,
+            request_validation_mode_member: Some("ChecksumMode"),
             response_algorithms: algorithms,
-            ..OP_CHECKSUM
         };
         Validator::pick(&checksum, &map)
     }
