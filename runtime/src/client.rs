@@ -7,7 +7,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled};
-use crate::http::HttpClient;
+use crate::http::{HttpClient, SharedConnector};
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
 use crate::pipeline::compress;
 use crate::pipeline::endpoint::{self, Endpoint};
@@ -39,7 +39,7 @@ pub struct ServiceClient {
 struct Inner {
     config: Config,
     service: &'static Service,
-    http: Result<HttpClient, String>,
+    http: Result<SharedConnector, String>,
     /// Retry settings, quota, rate limiter and clock offset, shared by every call.
     retry: RetryState,
 }
@@ -57,7 +57,12 @@ impl ServiceClient {
     pub fn new(config: &Config, service: &'static Service) -> Self {
         // A bad CA bundle must not make client construction fallible (boto3's client() isn't);
         // the error is reported by the first call instead.
-        let http = HttpClient::new(&config.http).map_err(|e| e.to_string());
+        let http = match &config.connector {
+            Some(connector) => Ok(connector.clone()),
+            None => HttpClient::new(&config.http)
+                .map(SharedConnector::new)
+                .map_err(|e| e.to_string()),
+        };
         let retry = RetryState::new(RetryConfig::resolve(config, service), RetryHooks::default());
         ServiceClient {
             inner: Arc::new(Inner {
@@ -226,7 +231,7 @@ impl ServiceClient {
         &self,
         op: &'static Operation,
         protocol: Protocol,
-        http: &HttpClient,
+        http: &SharedConnector,
         endpoint: &Endpoint,
         prepared: &mut Prepared,
     ) -> Result<Value, Error<RawModeled>> {
@@ -346,7 +351,7 @@ impl ServiceClient {
         &self,
         op: &'static Operation,
         protocol: Protocol,
-        http: &HttpClient,
+        http: &SharedConnector,
         endpoint: &Endpoint,
         prepared: &mut Prepared,
         invocation_id: &str,

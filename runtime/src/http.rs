@@ -1,6 +1,9 @@
 //! The HTTP client: hyper 1.x with rustls (ring), a connection pool, and timeouts, whose
 //! failures are classified into connection, timeout and TLS errors.
 
+mod connector;
+pub use connector::{BoxFuture, Connector, SharedConnector};
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -4,3 +4,4 @@ pub mod chaos;
 pub mod conformance;
 pub mod moto;
 pub mod scratch;
+pub mod stub;

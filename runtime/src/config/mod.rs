@@ -21,7 +21,7 @@
 
 use crate::credentials::{self, Credentials, ProvideCredentials, SharedCredentialsProvider};
 use crate::error::{Error, ErrorKind};
-use crate::http::HttpSettings;
+use crate::http::{Connector, HttpSettings, SharedConnector};
 use crate::profile::{FileLocations, Platform, ProfileSet, Section};
 use crate::schema::Protocol;
 use std::collections::HashMap;
@@ -102,6 +102,8 @@ pub struct Config {
     pub(crate) profiles: Arc<ProfileSet>,
     pub(crate) profile_name: String,
     pub(crate) explicit: Explicit,
+    /// Sends the requests of clients made from this config; `None`: rboto's own HTTP client.
+    pub(crate) connector: Option<SharedConnector>,
 }
 
 /// Loads a [`Config`] with options: an explicit profile, or a given environment.
@@ -676,6 +678,13 @@ impl ConfigBuilder {
     }
     pub fn http(mut self, http: HttpSettings) -> Self {
         self.0.http = http;
+        self
+    }
+    /// Sends requests through `connector` instead of rboto's own HTTP client (a stub in tests,
+    /// or another transport). Timeouts other than the per-attempt and per-operation ones are
+    /// then the connector's business.
+    pub fn connector(mut self, connector: impl Connector) -> Self {
+        self.0.connector = Some(SharedConnector::new(connector));
         self
     }
     /// Speaks `protocol` instead of the one botocore would pick, when the service supports it.
