@@ -4,57 +4,109 @@
 //! `cargo xtask regenerate`.
 
 use rboto_codegen::{generate, Model, ModelFiles, Settings};
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+// What `cargo xtask regenerate` writes for the fixtures, compiled here so the test and the xtask
+// cannot disagree about it.
+#[allow(dead_code)] // `owned_dirs` is the xtask's
+#[path = "../../xtask/src/fixtures.rs"]
+mod fixtures;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
+/// Every file `cargo xtask regenerate` would write for the fixtures, byte for byte, and no file
+/// under `tests/generated/` that it would not write (an orphan compiles on and tests nothing).
 #[test]
 fn fixture_output_matches_checked_in_crates() {
-    let fixtures = root().join("fixtures");
-    let mut names: Vec<String> = fs::read_dir(&fixtures)
-        .expect("tests/fixtures")
-        .flatten()
-        .filter_map(|e| e.file_name().into_string().ok())
+    let workspace = root().parent().unwrap().to_path_buf();
+    let expected = fixtures::expected(&workspace).expect("fixture models generate");
+    let names: BTreeSet<String> = expected
+        .keys()
+        .filter_map(|p| p.strip_prefix(root().join("generated")).ok())
+        .filter_map(|p| p.iter().next()?.to_str().map(str::to_string))
         .collect();
-    names.sort();
     assert!(
         names.len() >= 7,
         "expected the protocol and kitchen-sink fixtures, found {names:?}"
     );
-    let mut stale = Vec::new();
-    let mut compared = 0;
-    for name in &names {
-        let text = fs::read_to_string(fixtures.join(name).join("model.json")).expect("model.json");
-        let model = Model::from_files(
-            name,
-            &ModelFiles {
-                service: &text,
-                ..ModelFiles::default()
-            },
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let settings = Settings {
-            runtime_path: "../../../runtime".into(),
-            model_label: format!("tests/fixtures/{name}/model.json"),
-            ..Settings::default()
-        };
-        let files = generate(&model, &settings).unwrap_or_else(|e| panic!("{name}: {e}"));
-        for (path, expected) in files {
-            let on_disk = root().join("generated").join(name).join(&path);
-            compared += 1;
-            if fs::read_to_string(&on_disk).ok().as_deref() != Some(expected.as_str()) {
-                stale.push(format!("{name}/{path}"));
-            }
-        }
-    }
-    assert!(compared > 50, "only {compared} files compared");
+    assert!(
+        expected.len() > 50,
+        "only {} files generated",
+        expected.len()
+    );
+    let stale: Vec<String> = expected
+        .iter()
+        .filter(|(path, text)| fs::read_to_string(path).ok().as_deref() != Some(text.as_str()))
+        .map(|(path, _)| relative(path))
+        .collect();
     assert!(
         stale.is_empty(),
         "stale snapshots (run `cargo xtask regenerate`): {stale:?}"
     );
+    let orphans: Vec<String> = files_under(&root().join("generated"))
+        .into_iter()
+        .filter(|p| !expected.contains_key(p))
+        .map(|p| relative(&p))
+        .collect();
+    assert!(
+        orphans.is_empty(),
+        "files under tests/generated/ that no fixture generates (run `cargo xtask regenerate`): \
+         {orphans:?}"
+    );
+}
+
+/// Each generated SDK crate has its model: a crate left behind when a model is removed fails
+/// here (`cargo xtask regenerate --check`, run by CI, compares the files themselves).
+#[test]
+fn every_sdk_crate_has_a_model() {
+    let dirs = |path: &str| -> BTreeSet<String> {
+        fs::read_dir(root().join(path))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect()
+    };
+    let (sdk, models) = (dirs("../sdk"), dirs("../models"));
+    assert!(sdk.len() >= 16, "{sdk:?}");
+    let orphans: Vec<&String> = sdk.difference(&models).collect();
+    assert!(
+        orphans.is_empty(),
+        "sdk/ crates without a model in models/: {orphans:?}"
+    );
+    let missing: Vec<&String> = models.difference(&sdk).collect();
+    assert!(
+        missing.is_empty(),
+        "models without a crate in sdk/: {missing:?}"
+    );
+}
+
+/// Every file below `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 #[test]
