@@ -519,7 +519,9 @@ async fn container_credentials_with_token_file() {
     );
 }
 
-#[tokio::test]
+/// 200 callers on four worker threads, released together: one fetch from the container
+/// endpoint serves them all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_callers_share_one_fetch() {
     let home = scratch("concurrent");
     let log = Arc::new(Log::default());
@@ -538,16 +540,25 @@ async fn concurrent_callers_share_one_fetch() {
         .load()
         .await
         .unwrap();
-    let tasks: Vec<_> = (0..20)
+    const CALLERS: usize = 200;
+    let start = Arc::new(tokio::sync::Barrier::new(CALLERS));
+    let tasks: Vec<_> = (0..CALLERS)
         .map(|_| {
-            let c = c.clone();
-            tokio::spawn(async move { c.inspect_credentials().await.unwrap().access_key_id })
+            let (c, start) = (c.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                c.inspect_credentials().await.unwrap().access_key_id
+            })
         })
         .collect();
     for t in tasks {
         assert_eq!(t.await.unwrap(), "AKIDC");
     }
-    assert_eq!(log.0.lock().unwrap().len(), 1, "one fetch for 20 callers");
+    assert_eq!(
+        log.0.lock().unwrap().len(),
+        1,
+        "one fetch for {CALLERS} callers"
+    );
 }
 
 #[tokio::test]

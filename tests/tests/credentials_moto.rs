@@ -6,7 +6,9 @@
 // its own single-threaded runtime, so holding the guard across awaits cannot deadlock.
 #![allow(clippy::await_holding_lock)]
 
+use base64::Engine as _;
 use rboto::config::Env;
+use rboto::encoding::form_pairs;
 use rboto::Config;
 use rboto_tests::moto::MotoServer;
 use rboto_tests::scratch::ScratchDir;
@@ -40,6 +42,49 @@ fn env(home: &Path, endpoint: &str, extra: &[(&str, String)]) -> Env {
         m.insert((*k).to_string(), v.clone());
     }
     Env::from_map(m)
+}
+
+/// Starts moto's request recorder afresh: from here on the server writes every request it
+/// receives (headers and body) to its recording.
+fn start_recording(s: &MotoServer) {
+    for path in [
+        "/moto-api/recorder/reset-recording",
+        "/moto-api/recorder/start-recording",
+    ] {
+        let r = s.request("POST", path, &[], b"").expect(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+    }
+}
+
+/// The form parameters of every recorded `AssumeRole` request, in the order moto received
+/// them: what STS was really sent, not what the profile said.
+fn recorded_assume_roles(s: &MotoServer) -> Vec<HashMap<String, String>> {
+    let r = s
+        .request("GET", "/moto-api/recorder/download-recording", &[], b"")
+        .expect("download-recording");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let stop = s
+        .request("POST", "/moto-api/recorder/stop-recording", &[], b"")
+        .expect("stop-recording");
+    assert_eq!(stop.status, 200);
+    r.text()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let entry: serde_json::Value = serde_json::from_str(line).expect("a recorded request");
+            let body = entry["body"].as_str().unwrap_or_default();
+            if entry["body_encoded"].as_bool() == Some(true) {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .expect("base64 body");
+                String::from_utf8(bytes).expect("a UTF-8 form body")
+            } else {
+                body.to_string()
+            }
+        })
+        .map(|body| form_pairs(&body).into_iter().collect::<HashMap<_, _>>())
+        .filter(|params| params.get("Action").map(String::as_str) == Some("AssumeRole"))
+        .collect()
 }
 
 async fn create_role(admin: &Config, name: &str) -> String {
@@ -94,6 +139,7 @@ async fn assume_role_chain_signed_end_to_end() {
         .load()
         .await
         .unwrap();
+    start_recording(&s);
     let info = config
         .inspect_credentials()
         .await
@@ -101,6 +147,23 @@ async fn assume_role_chain_signed_end_to_end() {
     assert_eq!(info.provider, "assume-role");
     assert!(info.has_session_token && info.expiry.is_some());
     assert_ne!(info.access_key_id, ak);
+
+    // What STS received: b assumed first with admin's keys, then a with b's, each with the
+    // settings of its own profile only (botocore's defaults where the profile is silent).
+    let sent = recorded_assume_roles(&s);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let (b, a) = (&sent[0], &sent[1]);
+    assert_eq!(b.get("RoleArn"), Some(&arn_b));
+    assert_eq!(b.get("RoleSessionName").map(String::as_str), Some("sess-b"));
+    assert_eq!(b.get("ExternalId"), None, "{b:?}");
+    assert_eq!(b.get("DurationSeconds"), None, "{b:?}");
+    assert_eq!(a.get("RoleArn"), Some(&arn_a));
+    assert_eq!(a.get("ExternalId").map(String::as_str), Some("ext-1"));
+    assert_eq!(a.get("DurationSeconds").map(String::as_str), Some("1800"));
+    let session = a
+        .get("RoleSessionName")
+        .expect("a session name is required");
+    assert!(session.starts_with("botocore-session-"), "{session}");
 
     // The temporary credentials sign the next call; moto verifies the signature.
     let who = rboto_sts::Client::new(&config)
@@ -170,6 +233,7 @@ async fn mfa_serial_asks_the_token_provider() {
         .load()
         .await
         .unwrap();
+    start_recording(&s);
     let info = config
         .inspect_credentials()
         .await
@@ -179,6 +243,15 @@ async fn mfa_serial_asks_the_token_provider() {
         *asked.lock().unwrap(),
         ["arn:aws:iam::123456789012:mfa/alice".to_string()]
     );
+    // STS received the serial and the code the provider gave.
+    let sent = recorded_assume_roles(&s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].get("RoleArn"), Some(&arn));
+    assert_eq!(
+        sent[0].get("SerialNumber").map(String::as_str),
+        Some("arn:aws:iam::123456789012:mfa/alice")
+    );
+    assert_eq!(sent[0].get("TokenCode").map(String::as_str), Some("123456"));
     s.disable_auth().unwrap();
 }
 

@@ -507,12 +507,14 @@ async fn s3_path_style_with_a_custom_endpoint() {
         .send()
         .await
         .expect("put_object with forced path style");
-    let line = wait_for_log_line(&s, "/forced-path/via-name.txt");
+    let line = wait_for_log_line(&s, "PUT /forced-path/via-name.txt");
     assert!(line.contains("PUT /forced-path/via-name.txt"), "{line}");
+    // Read back what this client wrote, through the same host-name endpoint: the read must
+    // also go path style and find the object the write stored.
     let body = s3
         .get_object()
-        .bucket("my.dotted.bucket")
-        .key("via-ip.txt")
+        .bucket("forced-path")
+        .key("via-name.txt")
         .send()
         .await
         .expect("get_object by name")
@@ -521,7 +523,9 @@ async fn s3_path_style_with_a_custom_endpoint() {
         .collect()
         .await
         .expect("read");
-    assert_eq!(&body[..], b"path style by IP");
+    assert_eq!(&body[..], b"path style by name");
+    let line = wait_for_log_line(&s, "GET /forced-path/via-name.txt");
+    assert!(line.contains("GET /forced-path/via-name.txt"), "{line}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -583,6 +583,44 @@ async fn a_clock_skew_error_corrects_the_offset_and_retries() {
         .unwrap()
         .as_secs();
     assert!(signing.abs_diff(secs) < 5);
+    // The retry went out re-signed at the server's time, not the local clock's: its
+    // X-Amz-Date and the credential scope's date are an hour ahead of the first attempt's.
+    let sent = server.requests();
+    let amz_date_secs = |r: &Recorded| -> i64 {
+        let d = r.header("x-amz-date").expect("X-Amz-Date");
+        // `YYYYMMDDTHHMMSSZ` as ISO 8601 with separators.
+        let iso = format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &d[0..4],
+            &d[4..6],
+            &d[6..8],
+            &d[9..11],
+            &d[11..13],
+            &d[13..15]
+        );
+        rboto::DateTime::parse_iso8601(&iso).expect(d).secs()
+    };
+    let local = rboto::DateTime::now().secs();
+    let (first, retried) = (amz_date_secs(&sent[0]), amz_date_secs(&sent[1]));
+    assert!(
+        first.abs_diff(local) < 5,
+        "first attempt at {first}, now {local}"
+    );
+    assert!(
+        retried.abs_diff(secs as i64) < 5,
+        "retried attempt signed at {retried}, server time {secs}"
+    );
+    let scope_date = |r: &Recorded| -> String {
+        let auth = r.header("authorization").expect("Authorization");
+        let credential = auth.split("Credential=").nth(1).expect("a credential");
+        credential
+            .split('/')
+            .nth(1)
+            .expect("a scope date")
+            .to_string()
+    };
+    let expected_scope = rboto::DateTime::from_secs(retried).to_amz_date()[..8].to_string();
+    assert_eq!(scope_date(&sent[1]), expected_scope);
 
     // The same error without a skewed Date is a real signature problem: not retried.
     let server = Scripted::start(vec![reply(

@@ -156,6 +156,8 @@ mod tests {
     struct Counting {
         calls: AtomicUsize,
         lifetime: i64,
+        /// Lifetime of the credentials every later call returns (`None`: `lifetime`).
+        refreshed_lifetime: Option<i64>,
         fail: bool,
     }
 
@@ -167,26 +169,34 @@ mod tests {
                 if self.fail && n > 0 {
                     return Err(Error::new(ErrorKind::NoCredentials, "down"));
                 }
-                Ok(
-                    Credentials::new(format!("AK{n}"), "sk", None).with_expiry(Some(
-                        DateTime::from_secs(DateTime::now().secs() + self.lifetime),
-                    )),
-                )
+                let lifetime = match self.refreshed_lifetime {
+                    Some(later) if n > 0 => later,
+                    _ => self.lifetime,
+                };
+                Ok(Credentials::new(format!("AK{n}"), "sk", None)
+                    .with_expiry(Some(DateTime::from_secs(DateTime::now().secs() + lifetime))))
             })
         }
     }
 
-    #[tokio::test(flavor = "current_thread")]
+    /// Callers on four worker threads, released together, all get the one fetch's credentials.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_callers_share_one_refresh() {
+        const CALLERS: usize = 200;
         let p = Arc::new(CachingProvider::new(Counting {
             calls: AtomicUsize::new(0),
             lifetime: 3600,
+            refreshed_lifetime: None,
             fail: false,
         }));
-        let tasks: Vec<_> = (0..16)
+        let start = Arc::new(tokio::sync::Barrier::new(CALLERS));
+        let tasks: Vec<_> = (0..CALLERS)
             .map(|_| {
-                let p = p.clone();
-                tokio::spawn(async move { p.provide_credentials().await.unwrap() })
+                let (p, start) = (p.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    p.provide_credentials().await.unwrap()
+                })
             })
             .collect();
         for t in tasks {
@@ -195,12 +205,55 @@ mod tests {
         assert_eq!(p.inner().calls.load(Ordering::SeqCst), 1);
     }
 
+    /// Credentials in the advisory window seen by many threads at once: one refresh replaces
+    /// them while the other callers keep using the current ones.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn callers_in_the_advisory_window_share_one_refresh() {
+        const CALLERS: usize = 100;
+        // 12 minutes left: advisory window, so one caller refreshes, the others keep going.
+        // The refreshed credentials are good for an hour, so nobody refreshes them again.
+        let p = Arc::new(CachingProvider::new(Counting {
+            calls: AtomicUsize::new(0),
+            lifetime: 12 * 60,
+            refreshed_lifetime: Some(3600),
+            fail: false,
+        }));
+        assert_eq!(
+            p.provide_credentials().await.unwrap().access_key_id(),
+            "AK0"
+        );
+        let start = Arc::new(tokio::sync::Barrier::new(CALLERS));
+        let tasks: Vec<_> = (0..CALLERS)
+            .map(|_| {
+                let (p, start) = (p.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    p.provide_credentials().await.unwrap()
+                })
+            })
+            .collect();
+        for t in tasks {
+            let key = t.await.unwrap().access_key_id().to_string();
+            assert!(key == "AK0" || key == "AK1", "{key}");
+        }
+        assert_eq!(
+            p.inner().calls.load(Ordering::SeqCst),
+            2,
+            "one refresh for all"
+        );
+        assert_eq!(
+            p.provide_credentials().await.unwrap().access_key_id(),
+            "AK1"
+        );
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn mandatory_window_refreshes_and_reports_failure() {
         // 5 minutes left: inside the mandatory window, so every call must refresh.
         let p = CachingProvider::new(Counting {
             calls: AtomicUsize::new(0),
             lifetime: 300,
+            refreshed_lifetime: None,
             fail: true,
         });
         assert!(p.provide_credentials().await.is_ok());
@@ -212,6 +265,7 @@ mod tests {
         let p = CachingProvider::new(Counting {
             calls: AtomicUsize::new(0),
             lifetime: 12 * 60,
+            refreshed_lifetime: None,
             fail: true,
         });
         let first = p.provide_credentials().await.unwrap();
@@ -225,6 +279,7 @@ mod tests {
         let p = CachingProvider::new(Counting {
             calls: AtomicUsize::new(0),
             lifetime: -10,
+            refreshed_lifetime: None,
             fail: false,
         });
         let e = p.provide_credentials().await.unwrap_err();
