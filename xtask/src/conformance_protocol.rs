@@ -7,15 +7,19 @@
 //! the `resultWrapper` botocore's runner adds). [`rboto_codegen::generate`] turns it into a
 //! module `src/suite_NN/` of one scratch crate per FILE under `target/conformance/`; the crate's
 //! `main.rs` (generated here) embeds each suite's cases and hands them, with monomorphic
-//! round-trips through the generated types, to `rboto_tests::conformance::protocol::run_main`.
-//! All crates of a run are built by one `cargo build` into `target/conformance/target`, so
-//! builds are shared, then each binary runs and reports one JSON line per case.
+//! round-trips through the generated types, to `rboto_tests::conformance::protocol::run_main`,
+//! which makes each case a call through the real request pipeline against a capturing stub
+//! connector. All crates of a run are built by one `cargo build` into
+//! `target/conformance/target`, so builds are shared, then each binary runs and reports one JSON
+//! line per case.
 //!
 //! A suite whose generated code does not compile is reported (its cases fail with the
 //! compiler's first error) and the crate is rebuilt without it, so one generator bug does not
-//! hide a whole file. Cases on botocore's `protocol-tests-ignore-list.json` are skipped;
-//! cases in `tests/data/protocol-tests/known-failures.json` fail without failing the run, and a
-//! known failure that passes is reported as stale.
+//! hide a whole file. Cases on botocore's `protocol-tests-ignore-list.json` are skipped. A case
+//! listed in `tests/data/protocol-tests/known-failures.json` fails without failing the run only
+//! when it fails with exactly the detail the entry records: a listed case that passes (stale),
+//! fails differently (changed), is skipped, or does not exist in a file that was run fails the
+//! run, so an entry excuses its one known failure and nothing else.
 //!
 //! This file is self-contained (std, serde_json, rboto-codegen) so that the test suite can
 //! include it with `#[path]` and call [`run_files`] directly.
@@ -32,7 +36,8 @@ const USAGE: &str = "usage: cargo xtask conformance protocol [--known-failures F
 Runs botocore-format protocol test files (input cases: params -> serialized request; output
 cases: raw response -> result or error) through code generated from each file's models.
 Skips the cases protocol-tests-ignore-list.json (next to the files' input/ and output/ folders)
-lists; known failures come from tests/data/protocol-tests/known-failures.json unless given.";
+lists; known failures (each with the exact failure detail it excuses) come from
+tests/data/protocol-tests/known-failures.json unless given.";
 
 /// Where the ignore list and known failures live in the repository.
 const DATA_DIR: &str = "tests/data/protocol-tests";
@@ -112,9 +117,10 @@ pub struct Report {
     /// Including known failures.
     pub failed: usize,
     pub skipped: usize,
-    /// Unexpected failures plus stale known failures: the run fails when non-zero.
+    /// Unexpected failures, known failures that failed otherwise (changed) and stale entries of
+    /// the known failures: the run fails when non-zero.
     pub unexpected: usize,
-    /// `FAIL ...`, `KNOWN ...` and `STALE ...` lines, in case order.
+    /// `FAIL ...`, `KNOWN ...`, `CHANGED ...` and `STALE ...` lines, in case order.
     pub lines: Vec<String>,
     pub files: Vec<FileCounts>,
 }
@@ -224,6 +230,7 @@ pub fn run_files(files: &[PathBuf], options: &Options) -> Report {
         run_crate(job, &scratch);
         report_file(job, &known, &mut report);
     }
+    report_unmatched(&jobs, &known, &mut report);
     report
 }
 
@@ -977,11 +984,7 @@ fn run_crate(job: &mut FileJob, scratch: &Path) {
     }
 }
 
-fn report_file(
-    job: &FileJob,
-    known: &BTreeMap<(String, String, String), String>,
-    report: &mut Report,
-) {
+fn report_file(job: &FileJob, known: &KnownFailures, report: &mut Report) {
     let mut counts = FileCounts {
         label: job.label.clone(),
         ..Default::default()
@@ -1009,14 +1012,18 @@ fn report_file(
         let suite = job.suites.iter().find(|s| s.index == c.suite);
         let description = suite.map(|s| s.description.as_str()).unwrap_or("");
         let where_ = format!("{} #{} {:?} {}", job.label, c.suite, description, c.id);
-        let known_reason = known.get(&(job.label.clone(), description.to_string(), c.id.clone()));
-        match (
-            c.outcome
-                .as_ref()
-                .unwrap_or(&Outcome::Fail("not run".into())),
-            known_reason,
-        ) {
-            (Outcome::Skip, _) => counts.skipped += 1,
+        let entry = known.get(&(job.label.clone(), description.to_string(), c.id.clone()));
+        let not_run = Outcome::Fail("not run".into());
+        match (c.outcome.as_ref().unwrap_or(&not_run), entry) {
+            (Outcome::Skip, None) => counts.skipped += 1,
+            (Outcome::Skip, Some(_)) => {
+                counts.skipped += 1;
+                report.unexpected += 1;
+                report.lines.push(format!(
+                    "STALE {where_}: listed in {KNOWN_FAILURES} but skipped by the ignore list; \
+                     remove the entry"
+                ));
+            }
             (Outcome::Pass, None) => counts.passed += 1,
             (Outcome::Pass, Some(_)) => {
                 counts.passed += 1;
@@ -1025,9 +1032,18 @@ fn report_file(
                     "STALE {where_}: listed in {KNOWN_FAILURES} but passes now; remove the entry"
                 ));
             }
-            (Outcome::Fail(_), Some(reason)) => {
+            (Outcome::Fail(detail), Some(k)) if *detail == k.detail => {
                 counts.failed += 1;
-                report.lines.push(format!("KNOWN {where_}: {reason}"));
+                report.lines.push(format!("KNOWN {where_}: {}", k.reason));
+            }
+            (Outcome::Fail(detail), Some(k)) => {
+                counts.failed += 1;
+                report.unexpected += 1;
+                report.lines.push(format!(
+                    "CHANGED {where_}: fails otherwise than its {KNOWN_FAILURES} entry says\n  \
+                     detail:   {detail}\n  expected: {}",
+                    k.detail
+                ));
             }
             (Outcome::Fail(detail), None) => {
                 counts.failed += 1;
@@ -1042,9 +1058,45 @@ fn report_file(
     report.files.push(counts);
 }
 
-/// `known-failures.json`: `{"failures": [{"file", "suite", "case", "reason"}]}`, keyed by
-/// (file label, suite description, case id). A missing file means no known failures.
-fn load_known_failures(path: &Path) -> Result<BTreeMap<(String, String, String), String>, String> {
+/// Entries of the known failures for files of this run that name no case of the run: a renamed
+/// or removed case must not leave an entry behind that would excuse a later one.
+fn report_unmatched(jobs: &[FileJob], known: &KnownFailures, report: &mut Report) {
+    for (file, suite, case) in known.keys() {
+        let Some(job) = jobs.iter().find(|j| &j.label == file) else {
+            continue; // not part of this run
+        };
+        let found = job.cases.iter().any(|c| {
+            &c.id == case
+                && job
+                    .suites
+                    .iter()
+                    .any(|s| s.index == c.suite && &s.description == suite)
+        });
+        if !found {
+            report.unexpected += 1;
+            report.lines.push(format!(
+                "STALE {file} {suite:?} {case}: listed in {KNOWN_FAILURES} but no such case; \
+                 remove the entry"
+            ));
+        }
+    }
+}
+
+/// One entry of `known-failures.json`.
+#[derive(Debug, Clone)]
+struct KnownFailure {
+    /// Why the case fails, for people.
+    reason: String,
+    /// The failure detail the runner reports, exactly: any other failure is unexpected.
+    detail: String,
+}
+
+/// Keyed by (file label, suite description, case id).
+type KnownFailures = BTreeMap<(String, String, String), KnownFailure>;
+
+/// `known-failures.json`: `{"failures": [{"file", "suite", "case", "reason", "detail"}]}`. A
+/// missing file means no known failures; an entry listed twice is an error.
+fn load_known_failures(path: &Path) -> Result<KnownFailures, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
@@ -1063,10 +1115,14 @@ fn load_known_failures(path: &Path) -> Result<BTreeMap<(String, String, String),
                 .map(str::to_string)
                 .ok_or_else(|| format!("failures[{i}] has no string `{k}`"))
         };
-        out.insert(
-            (field("file")?, field("suite")?, field("case")?),
-            field("reason")?,
-        );
+        let key = (field("file")?, field("suite")?, field("case")?);
+        let entry = KnownFailure {
+            reason: field("reason")?,
+            detail: field("detail")?,
+        };
+        if out.insert(key, entry).is_some() {
+            return Err(format!("failures[{i}] lists a case listed before"));
+        }
     }
     Ok(out)
 }
@@ -1112,4 +1168,117 @@ fn load_ignore_list(file: &Path, root: &Path) -> IgnoreList {
         }
     }
     IgnoreList::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One file with one suite whose cases ended as given.
+    fn job(outcomes: &[(&str, Outcome)]) -> FileJob {
+        FileJob {
+            label: "input/x.json".into(),
+            protocol: "x".into(),
+            crate_dir: "input-x".into(),
+            crate_name: "conformance-input-x".into(),
+            suites: vec![SuiteJob {
+                index: 0,
+                description: "S".into(),
+                cases: vec![json!({}); outcomes.len()],
+                client_endpoint: None,
+                error: None,
+                generated: None,
+            }],
+            cases: outcomes
+                .iter()
+                .map(|(id, o)| CaseRef {
+                    suite: 0,
+                    id: id.to_string(),
+                    skip: *o == Outcome::Skip,
+                    outcome: Some(o.clone()),
+                })
+                .collect(),
+            error: None,
+            main_lines: Vec::new(),
+        }
+    }
+
+    fn known(entries: &[(&str, &str)]) -> KnownFailures {
+        entries
+            .iter()
+            .map(|(case, detail)| {
+                (
+                    ("input/x.json".into(), "S".into(), case.to_string()),
+                    KnownFailure {
+                        reason: "why".into(),
+                        detail: detail.to_string(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    fn report(outcomes: &[(&str, Outcome)], entries: &[(&str, &str)]) -> Report {
+        let jobs = [job(outcomes)];
+        let known = known(entries);
+        let mut report = Report::default();
+        report_file(&jobs[0], &known, &mut report);
+        report_unmatched(&jobs, &known, &mut report);
+        report
+    }
+
+    fn fail(detail: &str) -> Outcome {
+        Outcome::Fail(detail.into())
+    }
+
+    #[test]
+    fn a_known_failure_excuses_only_its_exact_detail() {
+        let r = report(&[("A", fail("body differs"))], &[("A", "body differs")]);
+        assert_eq!((r.unexpected, r.failed), (0, 1), "{:?}", r.lines);
+        assert!(r.lines[0].starts_with("KNOWN "), "{:?}", r.lines);
+
+        let r = report(&[("A", fail("header missing"))], &[("A", "body differs")]);
+        assert_eq!(r.unexpected, 1);
+        assert!(r.lines[0].starts_with("CHANGED "), "{:?}", r.lines);
+        assert!(r.lines[0].contains("header missing"), "{:?}", r.lines);
+    }
+
+    #[test]
+    fn entries_that_excuse_nothing_fail_the_run() {
+        let r = report(&[("A", Outcome::Pass)], &[("A", "body differs")]);
+        assert_eq!(r.unexpected, 1, "{:?}", r.lines);
+        assert!(r.lines[0].contains("passes now"), "{:?}", r.lines);
+
+        let r = report(&[("A", Outcome::Skip)], &[("A", "body differs")]);
+        assert_eq!(r.unexpected, 1, "{:?}", r.lines);
+
+        let r = report(&[("A", Outcome::Pass)], &[("Gone", "body differs")]);
+        assert_eq!(r.unexpected, 1, "{:?}", r.lines);
+        assert!(r.lines[0].contains("no such case"), "{:?}", r.lines);
+
+        let r = report(&[("A", fail("x"))], &[]);
+        assert_eq!(r.unexpected, 1, "{:?}", r.lines);
+    }
+
+    #[test]
+    fn known_failures_need_a_detail() {
+        let dir = std::env::temp_dir().join(format!("known-failures-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("k.json");
+        let entry = json!({"file": "f", "suite": "s", "case": "c", "reason": "r"});
+        std::fs::write(&path, json!({"failures": [entry]}).to_string()).unwrap();
+        let err = load_known_failures(&path).unwrap_err();
+        assert!(err.contains("`detail`"), "{err}");
+        let mut entry = entry;
+        entry["detail"] = json!("d");
+        std::fs::write(&path, json!({"failures": [entry.clone()]}).to_string()).unwrap();
+        assert_eq!(load_known_failures(&path).unwrap().len(), 1);
+        std::fs::write(
+            &path,
+            json!({"failures": [entry.clone(), entry]}).to_string(),
+        )
+        .unwrap();
+        assert!(load_known_failures(&path).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -42,8 +42,6 @@ use crate::value::Value;
 mod de;
 mod ser;
 #[cfg(test)]
-mod suite_tests;
-#[cfg(test)]
 mod tests;
 
 use de::{parse_body, scan_error_body};

@@ -26,8 +26,6 @@ use serde_json::Value as Json;
 // Shared with rest-json, whose body rules are the same.
 pub(crate) mod de;
 pub(crate) mod ser;
-#[cfg(test)]
-mod suite_tests;
 
 use de::parse_body;
 use ser::write_value;

@@ -2,8 +2,9 @@
 //!
 //! A protocol turns an operation's input [`Value`] into a [`Request`] (method, path, query,
 //! headers, body: the seam between protocols and HTTP, like botocore's request dict) and a raw
-//! [`Response`] back into a `Value` or the parts of a service error. Nothing here does I/O, so
-//! every protocol is tested directly against AWS's protocol suites.
+//! [`Response`] back into a `Value` or the parts of a service error. Nothing here does I/O.
+//! AWS's protocol suites test them through generated code and the whole request pipeline
+//! (`cargo xtask conformance protocol`, `tests/tests/protocol_suites.rs`).
 //!
 //! What botocore does the same way for every protocol is written once beside them: scalar text
 //! forms ([`format`]), error-response conventions ([`errors`]), idempotency tokens ([`token`]),
@@ -21,8 +22,6 @@ pub(crate) mod response_checksum;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
-#[cfg(test)]
-mod suite_support;
 mod token;
 pub mod xml;
 

@@ -39,9 +39,6 @@ use crate::value::Value;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-#[cfg(test)]
-mod suite_tests;
-
 /// Which document format a REST protocol writes and reads its body in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum BodyFormat {
