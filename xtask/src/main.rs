@@ -5,6 +5,7 @@ mod chaos;
 mod conformance_protocol;
 mod demo;
 mod fixtures;
+mod fuzz_corpus;
 mod import_models;
 mod regenerate;
 mod sweep;
@@ -25,6 +26,7 @@ commands:
   sweep <botocore-data> [svc...]       generate and `cargo check` every service of a botocore data dir
   demo                                 run the seed's examples against a local moto server
   bench                                run the performance benchmarks (release mode)
+  fuzz-corpus [--check]                write the fuzz seed corpus from the protocol suites' responses
   chaos [--ops N] [--fault-rate R] [--seed S]  operations through a fault-injecting proxy, all writes verified
 ";
 
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(rest),
         Some("chaos") => chaos::run(rest),
         Some("sweep") => sweep::run(rest),
+        Some("fuzz-corpus") => fuzz_corpus::run(&workspace_root(), rest),
         _ => Err(USAGE.to_string()),
     };
     match result {

@@ -6,6 +6,9 @@
 //! shape's `parse_error_shape`), and for REST protocols whether the bytes up to the first
 //! newline become a header value of a header-bound member. The rest is the body. Any outcome is
 //! fine except a panic, an abort or a hang.
+//!
+//! The main workspace compiles this file too (`tests/tests/fuzz_replay.rs`) and replays each
+//! target on its seed corpus on stable Rust, calling the function its `fuzz_targets/*.rs` calls.
 
 use rboto::protocol::{self, Response};
 use rboto::schema::{Operation, Protocol, Service};
