@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 // What `cargo xtask regenerate` writes for the fixtures, compiled here so the test and the xtask
 // cannot disagree about it.
-#[allow(dead_code)] // `owned_dirs` is the xtask's
+#[allow(dead_code)] // `owned_dirs` is the xtask's alone
 #[path = "../../xtask/src/fixtures.rs"]
 mod fixtures;
 
@@ -47,7 +47,7 @@ fn fixture_output_matches_checked_in_crates() {
         stale.is_empty(),
         "stale snapshots (run `cargo xtask regenerate`): {stale:?}"
     );
-    let orphans: Vec<String> = files_under(&root().join("generated"))
+    let orphans: Vec<String> = fixtures::files_under(&root().join("generated"))
         .into_iter()
         .filter(|p| !expected.contains_key(p))
         .map(|p| relative(&p))
@@ -83,23 +83,6 @@ fn every_sdk_crate_has_a_model() {
         missing.is_empty(),
         "models without a crate in sdk/: {missing:?}"
     );
-}
-
-/// Every file below `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in fs::read_dir(&dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 fn relative(path: &Path) -> String {

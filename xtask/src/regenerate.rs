@@ -130,23 +130,11 @@ fn replace_between(cargo: &str, begin: &str, end: &str, body: &str) -> Result<St
 
 /// Generated files on disk under the directories regenerate owns.
 fn existing_generated(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.join("sdk")];
-    stack.extend(crate::fixtures::owned_dirs(root));
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+    let mut dirs = vec![root.join("sdk")];
+    dirs.extend(crate::fixtures::owned_dirs(root));
+    dirs.iter()
+        .flat_map(|d| crate::fixtures::files_under(d))
+        .collect()
 }
 
 pub fn run(args: &[String]) -> Result<ExitCode, String> {

@@ -179,18 +179,11 @@ mod tests {
         }
     }
 
-    /// Callers on four worker threads, released together, all get the one fetch's credentials.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn concurrent_callers_share_one_refresh() {
-        const CALLERS: usize = 200;
-        let p = Arc::new(CachingProvider::new(Counting {
-            calls: AtomicUsize::new(0),
-            lifetime: 3600,
-            refreshed_lifetime: None,
-            fail: false,
-        }));
-        let start = Arc::new(tokio::sync::Barrier::new(CALLERS));
-        let tasks: Vec<_> = (0..CALLERS)
+    /// The access key ids `callers` tasks get, all released at once on the test's worker
+    /// threads.
+    async fn race(p: &Arc<CachingProvider<Counting>>, callers: usize) -> Vec<String> {
+        let start = Arc::new(tokio::sync::Barrier::new(callers));
+        let tasks: Vec<_> = (0..callers)
             .map(|_| {
                 let (p, start) = (p.clone(), start.clone());
                 tokio::spawn(async move {
@@ -199,9 +192,24 @@ mod tests {
                 })
             })
             .collect();
+        let mut keys = Vec::new();
         for t in tasks {
-            assert_eq!(t.await.unwrap().access_key_id(), "AK0");
+            keys.push(t.await.unwrap().access_key_id().to_string());
         }
+        keys
+    }
+
+    /// Callers on four worker threads, released together, all get the one fetch's credentials.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_callers_share_one_refresh() {
+        let p = Arc::new(CachingProvider::new(Counting {
+            calls: AtomicUsize::new(0),
+            lifetime: 3600,
+            refreshed_lifetime: None,
+            fail: false,
+        }));
+        let keys = race(&p, 200).await;
+        assert!(keys.iter().all(|k| k == "AK0"), "{keys:?}");
         assert_eq!(p.inner().calls.load(Ordering::SeqCst), 1);
     }
 
@@ -209,7 +217,6 @@ mod tests {
     /// them while the other callers keep using the current ones.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn callers_in_the_advisory_window_share_one_refresh() {
-        const CALLERS: usize = 100;
         // 12 minutes left: advisory window, so one caller refreshes, the others keep going.
         // The refreshed credentials are good for an hour, so nobody refreshes them again.
         let p = Arc::new(CachingProvider::new(Counting {
@@ -222,25 +229,10 @@ mod tests {
             p.provide_credentials().await.unwrap().access_key_id(),
             "AK0"
         );
-        let start = Arc::new(tokio::sync::Barrier::new(CALLERS));
-        let tasks: Vec<_> = (0..CALLERS)
-            .map(|_| {
-                let (p, start) = (p.clone(), start.clone());
-                tokio::spawn(async move {
-                    start.wait().await;
-                    p.provide_credentials().await.unwrap()
-                })
-            })
-            .collect();
-        for t in tasks {
-            let key = t.await.unwrap().access_key_id().to_string();
-            assert!(key == "AK0" || key == "AK1", "{key}");
-        }
-        assert_eq!(
-            p.inner().calls.load(Ordering::SeqCst),
-            2,
-            "one refresh for all"
-        );
+        let keys = race(&p, 100).await;
+        assert!(keys.iter().all(|k| k == "AK0" || k == "AK1"), "{keys:?}");
+        let calls = p.inner().calls.load(Ordering::SeqCst);
+        assert_eq!(calls, 2, "one refresh for all");
         assert_eq!(
             p.provide_credentials().await.unwrap().access_key_id(),
             "AK1"
