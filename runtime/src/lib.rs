@@ -18,6 +18,7 @@ pub mod credentials;
 pub mod encoding;
 pub mod endpoint;
 pub mod error;
+pub mod eventstream;
 pub mod http;
 pub mod jmespath;
 pub mod paginator;

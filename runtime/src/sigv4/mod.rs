@@ -257,14 +257,14 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex_lower(&Sha256::digest(data))
 }
 
-fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
 
 /// `YYYYMMDDTHHMMSSZ` for `time`.
-fn amz_date(time: SystemTime) -> Result<[u8; 16], SigningError> {
+pub(crate) fn amz_date(time: SystemTime) -> Result<[u8; 16], SigningError> {
     let secs = time
         .duration_since(UNIX_EPOCH)
         .map_err(|_| SigningError::InvalidTime)?
@@ -292,7 +292,7 @@ fn amz_date(time: SystemTime) -> Result<[u8; 16], SigningError> {
     Ok(out)
 }
 
-fn check_scope_part(value: &str, what: &'static str) -> Result<(), SigningError> {
+pub(crate) fn check_scope_part(value: &str, what: &'static str) -> Result<(), SigningError> {
     let ok = !value.is_empty()
         && value
             .bytes()
@@ -302,6 +302,24 @@ fn check_scope_part(value: &str, what: &'static str) -> Result<(), SigningError>
     } else {
         Err(SigningError::InvalidScope(what))
     }
+}
+
+/// The SigV4 signing key for `date` (`YYYYMMDD`), region and service; shared with the
+/// event-stream chunk signer, which signs each message with the key of its own date.
+pub(crate) fn signing_key(
+    secret_access_key: &str,
+    date: &str,
+    region: &str,
+    service: &str,
+) -> [u8; 32] {
+    let mut secret = Vec::with_capacity(4 + secret_access_key.len());
+    secret.extend_from_slice(b"AWS4");
+    secret.extend_from_slice(secret_access_key.as_bytes());
+    let k_date = hmac_sha256(&secret, date.as_bytes());
+    secret.fill(0);
+    let k_region = hmac_sha256(&k_date, region.as_bytes());
+    let k_service = hmac_sha256(&k_region, service.as_bytes());
+    hmac_sha256(&k_service, b"aws4_request")
 }
 
 /// Signs `request` with SigV4. See the module documentation for which headers the signer owns.
@@ -512,14 +530,12 @@ pub fn sign(
 
     // Signing key and signature.
     let signature = {
-        let mut secret = Vec::with_capacity(4 + params.secret_access_key.len());
-        secret.extend_from_slice(b"AWS4");
-        secret.extend_from_slice(params.secret_access_key.as_bytes());
-        let k_date = hmac_sha256(&secret, date.as_bytes());
-        secret.fill(0);
-        let k_region = hmac_sha256(&k_date, params.region.as_bytes());
-        let k_service = hmac_sha256(&k_region, params.service.as_bytes());
-        let k_signing = hmac_sha256(&k_service, b"aws4_request");
+        let k_signing = signing_key(
+            params.secret_access_key,
+            date,
+            params.region,
+            params.service,
+        );
         hex_lower(&hmac_sha256(&k_signing, sts.as_bytes()))
     };
 
