@@ -5,6 +5,7 @@ use rboto::config::Env;
 use rboto::credentials::container;
 use rboto::Config;
 use rboto_tests::conformance::{assume_role, configured_endpoints, profile};
+use rboto_tests::stub::StubConnector;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,8 +33,64 @@ fn assume_role_suite() {
 
 #[test]
 fn configured_endpoint_urls_suite() {
-    configured_endpoints::run(&[data("configured-endpoint-urls/profile-tests.json")])
-        .assert_all_passed(39);
+    let outcome = configured_endpoints::run(
+        &[data("configured-endpoint-urls/profile-tests.json")],
+        Some(&sdk_endpoint),
+    );
+    outcome.summary.assert_all_passed(39);
+    assert_eq!(outcome.not_run, 0);
+}
+
+/// Without the SDK's resolution, the 3 cases with no configured URL are not run (never passed).
+#[test]
+fn configured_endpoint_urls_without_a_resolver_count_what_they_skip() {
+    let outcome =
+        configured_endpoints::run(&[data("configured-endpoint-urls/profile-tests.json")], None);
+    outcome.summary.assert_all_passed(36);
+    assert_eq!(outcome.not_run, 3);
+}
+
+/// Where a call of `service` made with `config` goes: the scheme, authority and base path of
+/// the request a stub connector captures (the operation's own path, `/`, removed).
+fn sdk_endpoint(service: &str, config: &Config) -> Result<String, String> {
+    let stub = StubConnector::new();
+    let config = config
+        .to_builder()
+        .credentials(rboto::Credentials::new("AKID", "SECRET", None))
+        .connector(stub.clone())
+        .max_attempts(1)
+        .build();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let failed = rt.block_on(async {
+        match service {
+            "s3" => rboto_s3::Client::new(&config)
+                .list_buckets()
+                .send()
+                .await
+                .err()
+                .map(|e| e.to_string()),
+            "dynamodb" => rboto_dynamodb::Client::new(&config)
+                .list_tables()
+                .send()
+                .await
+                .err()
+                .map(|e| e.to_string()),
+            other => Some(format!("no client bound for service {other}")),
+        }
+    });
+    let Some(sent) = stub.requests().into_iter().next() else {
+        return Err(failed.unwrap_or_else(|| "no request sent".into()));
+    };
+    let uri = &sent.uri;
+    Ok(format!(
+        "{}://{}{}",
+        uri.scheme_str().unwrap_or_default(),
+        uri.authority().map(|a| a.as_str()).unwrap_or_default(),
+        uri.path().trim_end_matches('/')
+    ))
 }
 
 #[test]

@@ -286,6 +286,24 @@ impl fmt::Display for EndpointError {
 
 impl std::error::Error for EndpointError {}
 
+/// The builtin settings the request pipeline takes from `config` when it resolves an endpoint
+/// for `service`: what a call made with `config` binds, for tools that bind parameters
+/// themselves ([`params_for`]) and want the same values a real call would use.
+///
+/// Besides the explicit settings, botocore's endpoint settings are read from the environment,
+/// else the profile: `AWS_S3_USE_ARN_REGION` / `s3_use_arn_region`,
+/// `AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS` / `s3_disable_multiregion_access_points`,
+/// `AWS_S3_US_EAST_1_REGIONAL_ENDPOINT` / `s3 = us_east_1_regional_endpoint` (`legacy`,
+/// `regional`), `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints` and
+/// `AWS_ACCOUNT_ID_ENDPOINT_MODE` / `account_id_endpoint_mode` (`preferred` by default). An
+/// invalid value is an [`crate::ErrorKind::InvalidConfig`] error.
+pub fn config_for(
+    config: &crate::Config,
+    service: &'static crate::schema::Service,
+) -> Result<EndpointConfig, crate::Error> {
+    crate::pipeline::endpoint::endpoint_config(config, service)
+}
+
 /// The compiled rule set of `service`, compiled on first use and cached for the process (keyed
 /// by the address of [`crate::schema::Service::endpoint_rules`]).
 pub fn ruleset_for(

@@ -312,3 +312,81 @@ fn operation_context_params() {
     );
     assert_eq!(run("Missing.Thing"), None);
 }
+
+/// A configuration that sees only `vars` and, when given, a config file with `profile`.
+fn config_with(vars: &[(&str, &str)], profile: Option<&str>) -> crate::Config {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let file = std::env::temp_dir().join(format!(
+        "rboto-endpoint-settings-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    if let Some(text) = profile {
+        std::fs::write(&file, text).unwrap();
+    }
+    let mut env: std::collections::HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    env.insert("AWS_CONFIG_FILE".into(), file.display().to_string());
+    env.insert(
+        "AWS_SHARED_CREDENTIALS_FILE".into(),
+        file.with_extension("absent").display().to_string(),
+    );
+    let config = crate::Config::loader()
+        .env(crate::config::Env::from_map(env))
+        .load_sync()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    config
+}
+
+#[test]
+fn endpoint_settings_come_from_the_environment_then_the_profile() {
+    let cfg = super::config_for(&config_with(&[], None), &S3_SERVICE).unwrap();
+    assert_eq!(cfg.use_arn_region, None);
+    assert_eq!(cfg.s3_use_global_endpoint, None);
+    assert!(!cfg.sts_use_global_endpoint && !cfg.disable_multi_region_access_points);
+    assert_eq!(cfg.account_id_endpoint_mode.as_deref(), Some("preferred"));
+
+    let vars = [
+        ("AWS_STS_REGIONAL_ENDPOINTS", "legacy"),
+        ("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "regional"),
+        ("AWS_S3_USE_ARN_REGION", "false"),
+        ("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", "TRUE"),
+        ("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled"),
+    ];
+    let cfg = super::config_for(&config_with(&vars, None), &S3_SERVICE).unwrap();
+    assert!(cfg.sts_use_global_endpoint && cfg.disable_multi_region_access_points);
+    assert_eq!(cfg.s3_use_global_endpoint, Some(false));
+    assert_eq!(cfg.use_arn_region, Some(false));
+    assert_eq!(cfg.account_id_endpoint_mode.as_deref(), Some("disabled"));
+
+    let profile = "[default]\nsts_regional_endpoints = legacy\ns3_use_arn_region = false\n\
+                   account_id_endpoint_mode = required\ns3 =\n  us_east_1_regional_endpoint = legacy\n";
+    let cfg = super::config_for(&config_with(&[], Some(profile)), &S3_SERVICE).unwrap();
+    assert!(cfg.sts_use_global_endpoint);
+    assert_eq!(cfg.s3_use_global_endpoint, Some(true));
+    assert_eq!(cfg.use_arn_region, Some(false));
+    assert_eq!(cfg.account_id_endpoint_mode.as_deref(), Some("required"));
+    // The environment wins over the profile.
+    let env = [("AWS_STS_REGIONAL_ENDPOINTS", "regional")];
+    let cfg = super::config_for(&config_with(&env, Some(profile)), &S3_SERVICE).unwrap();
+    assert!(!cfg.sts_use_global_endpoint);
+}
+
+#[test]
+fn invalid_endpoint_settings_are_config_errors() {
+    for (var, value) in [
+        ("AWS_STS_REGIONAL_ENDPOINTS", "global"),
+        ("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "yes"),
+        ("AWS_S3_USE_ARN_REGION", "1"),
+        ("AWS_ACCOUNT_ID_ENDPOINT_MODE", "always"),
+    ] {
+        let err =
+            super::config_for(&config_with(&[(var, value)], None), &S3_SERVICE).expect_err(var);
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidConfig, "{err}");
+        assert!(err.to_string().contains(var), "{err}");
+    }
+}

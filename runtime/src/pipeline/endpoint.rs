@@ -29,7 +29,7 @@ pub(crate) fn resolve(
     op: &'static Operation,
     input: &Value,
 ) -> Result<Endpoint, Error<RawModeled>> {
-    let cfg = endpoint_config(config, service);
+    let cfg = endpoint_config(config, service).map_err(|e| e.map_modeled(|n| match n {}))?;
     let failed = |e: EndpointError| {
         let kind = match e {
             EndpointError::NoRegion => ErrorKind::NoRegion,
@@ -51,7 +51,14 @@ pub(crate) fn resolve(
             ep.headers.push((name.clone(), v.clone()));
         }
     }
-    let scheme = resolved.auth_schemes.first();
+    // The first scheme this signer can use: like botocore without awscrt, a SigV4a entry
+    // (Outposts lists `[sigv4a, sigv4]`) is skipped for the SigV4 one after it, whose signing
+    // region is the one to use (not the client's).
+    let scheme = resolved
+        .auth_schemes
+        .iter()
+        .find(|s| s.name != "sigv4a")
+        .or_else(|| resolved.auth_schemes.first());
     ep.signing_name = scheme
         .and_then(|s| s.signing_name.clone())
         .unwrap_or_else(|| service.signing_name.to_string());
@@ -64,9 +71,32 @@ pub(crate) fn resolve(
     Ok(ep)
 }
 
-/// The endpoint-relevant settings of `config` for `service`.
-fn endpoint_config(config: &Config, service: &'static Service) -> EndpointConfig {
-    EndpointConfig {
+/// The endpoint-relevant settings of `config` for `service` (public as
+/// [`crate::endpoint::config_for`]): the explicit ones, then botocore's endpoint settings from
+/// the environment or the profile (see [`setting`]).
+pub(crate) fn endpoint_config(
+    config: &Config,
+    service: &'static Service,
+) -> Result<EndpointConfig, Error> {
+    let regional = |key, var| -> Result<Option<bool>, Error> {
+        // `legacy` keeps the global endpoint; `regional` does not.
+        match setting(config, key, var) {
+            None => Ok(None),
+            Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
+                "legacy" => Ok(Some(true)),
+                "regional" => Ok(Some(false)),
+                _ => Err(invalid(&origin, &v, "legacy or regional")),
+            },
+        }
+    };
+    let account_id_endpoint_mode = match setting(config, ACCOUNT_ID_MODE.0, ACCOUNT_ID_MODE.1) {
+        None => "preferred".to_string(),
+        Some((v, origin)) => match v.trim() {
+            m @ ("preferred" | "required" | "disabled") => m.to_string(),
+            _ => return Err(invalid(&origin, &v, "preferred, required or disabled")),
+        },
+    };
+    Ok(EndpointConfig {
         region: config.region().map(str::to_string),
         use_fips: config.use_fips(),
         use_dualstack: config.use_dualstack(),
@@ -76,8 +106,62 @@ fn endpoint_config(config: &Config, service: &'static Service) -> EndpointConfig
             S3AddressingStyle::Virtual => Some(false),
             S3AddressingStyle::Auto => None,
         },
+        use_arn_region: flag(config, USE_ARN_REGION.0, USE_ARN_REGION.1)?,
+        disable_multi_region_access_points: flag(config, DISABLE_MRAP.0, DISABLE_MRAP.1)?
+            .unwrap_or(false),
+        s3_use_global_endpoint: regional(S3_US_EAST_1.0, S3_US_EAST_1.1)?,
+        sts_use_global_endpoint: regional(STS_REGIONAL.0, STS_REGIONAL.1)?.unwrap_or(false),
+        account_id_endpoint_mode: Some(account_id_endpoint_mode),
         ..EndpointConfig::default()
+    })
+}
+
+/// botocore's endpoint settings: (profile key, environment variable). A key starting with
+/// `s3.` is a sub-property of the profile's `s3 =` section.
+const USE_ARN_REGION: (&str, &str) = ("s3_use_arn_region", "AWS_S3_USE_ARN_REGION");
+const DISABLE_MRAP: (&str, &str) = (
+    "s3_disable_multiregion_access_points",
+    "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS",
+);
+const S3_US_EAST_1: (&str, &str) = (
+    "s3.us_east_1_regional_endpoint",
+    "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
+);
+const STS_REGIONAL: (&str, &str) = ("sts_regional_endpoints", "AWS_STS_REGIONAL_ENDPOINTS");
+const ACCOUNT_ID_MODE: (&str, &str) = ("account_id_endpoint_mode", "AWS_ACCOUNT_ID_ENDPOINT_MODE");
+
+/// A setting from the environment, else the profile, with where it came from.
+fn setting(config: &Config, key: &str, var: &str) -> Option<(String, String)> {
+    if let Some(v) = config.env().get(var) {
+        return Some((v, format!("environment variable {var}")));
     }
+    let profile = config.profile()?;
+    let v = match key.strip_prefix("s3.") {
+        Some(sub) => profile.sub_properties("s3").get(sub).cloned(),
+        None => profile.get(key).map(str::to_string),
+    }?;
+    Some((
+        v,
+        format!("profile `{}` setting {key}", config.profile_name()),
+    ))
+}
+
+fn flag(config: &Config, key: &str, var: &str) -> Result<Option<bool>, Error> {
+    match setting(config, key, var) {
+        None => Ok(None),
+        Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            _ => Err(invalid(&origin, &v, "true or false")),
+        },
+    }
+}
+
+fn invalid(origin: &str, value: &str, expected: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidConfig,
+        format!("{origin}: invalid value {value:?}: expected {expected}"),
+    )
 }
 
 /// For a model without a rule set: `https://{endpointPrefix}.{region}.amazonaws.com`.
