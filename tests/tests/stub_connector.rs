@@ -38,3 +38,27 @@ async fn requests_reach_the_connector_signed_and_responses_come_back_parsed() {
         "Action=GetCallerIdentity&Version=2011-06-15"
     );
 }
+
+/// An endpoint that accepts only SigV4a (an S3 Multi-Region Access Point) is refused before
+/// anything is sent, with a signing error that says why: a SigV4 signature would only earn a
+/// confusing rejection from the service.
+#[tokio::test]
+async fn sigv4a_only_endpoints_fail_before_sending() {
+    let stub = StubConnector::new();
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .connector(stub.clone())
+        .build();
+    let s3 = rboto_s3::Client::new(&config);
+    let err = s3
+        .get_object()
+        .bucket("arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap")
+        .key("k")
+        .send()
+        .await
+        .expect_err("SigV4a cannot be signed");
+    assert_eq!(err.kind(), rboto::ErrorKind::Signing, "{err}");
+    assert!(err.to_string().contains("accepts only SigV4a"), "{err}");
+    assert!(stub.requests().is_empty());
+}

@@ -54,11 +54,22 @@ pub(crate) fn resolve(
     // The first scheme this signer can use: like botocore without awscrt, a SigV4a entry
     // (Outposts lists `[sigv4a, sigv4]`) is skipped for the SigV4 one after it, whose signing
     // region is the one to use (not the client's).
-    let scheme = resolved
-        .auth_schemes
-        .iter()
-        .find(|s| s.name != "sigv4a")
-        .or_else(|| resolved.auth_schemes.first());
+    let scheme = resolved.auth_schemes.iter().find(|s| s.name != "sigv4a");
+    if scheme.is_none() {
+        if let Some(v4a) = resolved.auth_schemes.first() {
+            // Signing SigV4 where only SigV4a is accepted would fail at the service with a
+            // confusing signature error; botocore without awscrt refuses up front too.
+            return Err(Error::new(
+                ErrorKind::Signing,
+                format!(
+                    "the endpoint {} accepts only SigV4a signatures (signing region set {}), which \
+                     rboto cannot make yet",
+                    resolved.url,
+                    v4a.signing_region_set.join(", ")
+                ),
+            ));
+        }
+    }
     ep.signing_name = scheme
         .and_then(|s| s.signing_name.clone())
         .unwrap_or_else(|| service.signing_name.to_string());
