@@ -243,6 +243,16 @@ fn match_repeat(
     pos: usize,
     k: &mut dyn FnMut(usize) -> bool,
 ) -> bool {
+    if let Node::Byte(_) | Node::Any | Node::Class(..) = node {
+        // One byte per repetition: measure the run once and backtrack over it in a loop, so the
+        // recursion depth does not grow with the subject. Recursing per byte overflowed the
+        // stack on a region of a few thousand characters (one can arrive in a bucket ARN).
+        let mut run = 0;
+        while run < max - n && match_atom(node, s, pos + run) {
+            run += 1;
+        }
+        return (0..=run).rev().filter(|j| n + j >= min).any(|j| k(pos + j));
+    }
     if n < max {
         let one = std::slice::from_ref(node);
         if match_seq(one, s, pos, &mut |p| {
@@ -273,6 +283,13 @@ mod tests {
         assert!(r.is_match("abby"));
         assert!(!r.is_match("ab"));
         assert!(Regex::new(r"(a").is_err());
+        // Long subjects match in bounded stack: the depth follows the pattern, not the input.
+        let long = format!("us-{}-1", "w".repeat(1_000_000));
+        assert!(aws.is_match(&long));
+        assert!(!aws.is_match(&format!("{long}x")));
+        let backtrack = Regex::new(r"a\w*b\w{2}$").unwrap();
+        assert!(backtrack.is_match("a_b_bcc"));
+        assert!(!backtrack.is_match("a_b_bc"));
         assert!(Regex::new(r"\p").is_err());
     }
 }
