@@ -27,7 +27,7 @@ commands:
   demo                                 run the seed's examples against a local moto server
   bench                                run the performance benchmarks (release mode)
   fuzz-corpus [--check]                write the fuzz seed corpus from the protocol suites' responses
-  chaos [--ops N] [--fault-rate R] [--seed S]  operations through a fault-injecting proxy, all writes verified
+  chaos [--ops N] [--fault-rate R] [--seed S]  operations through a fault-injecting proxy, writes checked exactly-once
 ";
 
 fn main() -> ExitCode {
