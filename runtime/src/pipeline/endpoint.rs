@@ -89,17 +89,6 @@ pub(crate) fn endpoint_config(
     config: &Config,
     service: &'static Service,
 ) -> Result<EndpointConfig, Error> {
-    let regional = |key, var| -> Result<Option<bool>, Error> {
-        // `legacy` keeps the global endpoint; `regional` does not.
-        match setting(config, key, var) {
-            None => Ok(None),
-            Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
-                "legacy" => Ok(Some(true)),
-                "regional" => Ok(Some(false)),
-                _ => Err(invalid(&origin, &v, "legacy or regional")),
-            },
-        }
-    };
     let account_id_endpoint_mode = match setting(config, ACCOUNT_ID_MODE.0, ACCOUNT_ID_MODE.1) {
         None => "preferred".to_string(),
         Some((v, origin)) => match v.trim() {
@@ -117,11 +106,11 @@ pub(crate) fn endpoint_config(
             S3AddressingStyle::Virtual => Some(false),
             S3AddressingStyle::Auto => None,
         },
-        use_arn_region: flag(config, USE_ARN_REGION.0, USE_ARN_REGION.1)?,
-        disable_multi_region_access_points: flag(config, DISABLE_MRAP.0, DISABLE_MRAP.1)?
+        use_arn_region: flag(config, USE_ARN_REGION, TRUE_FALSE)?,
+        disable_multi_region_access_points: flag(config, DISABLE_MRAP, TRUE_FALSE)?
             .unwrap_or(false),
-        s3_use_global_endpoint: regional(S3_US_EAST_1.0, S3_US_EAST_1.1)?,
-        sts_use_global_endpoint: regional(STS_REGIONAL.0, STS_REGIONAL.1)?.unwrap_or(false),
+        s3_use_global_endpoint: flag(config, S3_US_EAST_1, LEGACY_REGIONAL)?,
+        sts_use_global_endpoint: flag(config, STS_REGIONAL, LEGACY_REGIONAL)?.unwrap_or(false),
         account_id_endpoint_mode: Some(account_id_endpoint_mode),
         ..EndpointConfig::default()
     })
@@ -157,13 +146,24 @@ fn setting(config: &Config, key: &str, var: &str) -> Option<(String, String)> {
     ))
 }
 
-fn flag(config: &Config, key: &str, var: &str) -> Result<Option<bool>, Error> {
+/// A two-valued setting's words, the one meaning `true` first.
+type Words = (&'static str, &'static str);
+const TRUE_FALSE: Words = ("true", "false");
+/// `legacy` keeps the global endpoint; `regional` does not.
+const LEGACY_REGIONAL: Words = ("legacy", "regional");
+
+/// A two-valued setting as a bool; any other word is an error naming where it was set.
+fn flag(
+    config: &Config,
+    (key, var): (&str, &str),
+    (yes, no): Words,
+) -> Result<Option<bool>, Error> {
     match setting(config, key, var) {
         None => Ok(None),
-        Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
-            "true" => Ok(Some(true)),
-            "false" => Ok(Some(false)),
-            _ => Err(invalid(&origin, &v, "true or false")),
+        Some((v, origin)) => match v.trim().to_ascii_lowercase() {
+            w if w == yes => Ok(Some(true)),
+            w if w == no => Ok(Some(false)),
+            _ => Err(invalid(&origin, &v, &format!("{yes} or {no}"))),
         },
     }
 }
