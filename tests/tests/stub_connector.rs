@@ -62,3 +62,44 @@ async fn sigv4a_only_endpoints_fail_before_sending() {
     assert!(err.to_string().contains("accepts only SigV4a"), "{err}");
     assert!(stub.requests().is_empty());
 }
+
+/// A modeled exception's header-bound member (Lambda's `Retry-After`) is parsed into the typed
+/// exception beside its body members.
+#[tokio::test]
+async fn modeled_exceptions_read_their_header_members() {
+    let stub = StubConnector::new();
+    stub.push(StubResponse::new(
+        429,
+        vec![
+            ("x-amzn-errortype".into(), "TooManyRequestsException".into()),
+            ("x-amzn-requestid".into(), "req-429".into()),
+            ("retry-after".into(), "7".into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        r#"{"Type":"User","message":"Rate exceeded","Reason":"CallerRateLimitExceeded"}"#,
+    ));
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .max_attempts(1)
+        .connector(stub.clone())
+        .build();
+    let lambda = rboto_lambda::Client::new(&config);
+    let err = lambda
+        .invoke()
+        .function_name("f")
+        .send()
+        .await
+        .expect_err("throttled");
+    assert_eq!(err.code(), Some("TooManyRequestsException"), "{err}");
+    assert_eq!(err.status(), Some(429));
+    let Some(rboto_lambda::Exception::TooManyRequestsException(e)) = err.modeled() else {
+        panic!("not the modeled exception: {err:?}");
+    };
+    assert_eq!(e.retry_after_seconds.as_deref(), Some("7"));
+    assert_eq!(e.message.as_deref(), Some("Rate exceeded"));
+    assert_eq!(
+        e.reason.as_ref().map(|r| r.as_str()),
+        Some("CallerRateLimitExceeded")
+    );
+}
