@@ -201,3 +201,18 @@ async fn iam_create_and_list_users() {
         .collect();
     assert!(names.contains(&"alice".to_string()), "{names:?}");
 }
+
+/// The harness's proof that verification is on: a wrong secret is refused only once
+/// `enable_auth` has switched it on, and no longer after `disable_auth`.
+#[test]
+fn the_verification_check_tells_on_from_off() {
+    let server = rboto_tests::moto::MotoServer::start().expect("moto starts");
+    assert!(server.check_verification_on("AKIDEXAMPLE").is_err());
+    let (key, _) = server.enable_auth().expect("verification on");
+    server
+        .check_verification_on(&key)
+        .expect("a wrong secret is refused");
+    server.disable_auth().unwrap();
+    let served = server.check_verification_on(&key).unwrap_err();
+    assert!(served.contains("HTTP 200"), "{served}");
+}
