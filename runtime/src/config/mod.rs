@@ -535,23 +535,30 @@ impl Config {
         self.profile()?.get_nonempty(key)
     }
 
-    /// A setting from the environment variable, else the profile, with where it came from.
-    fn lookup(&self, key: &str, var: &str) -> Option<(String, String)> {
+    /// A setting from the environment variable, else the profile, with where it came from. A
+    /// `parent.sub` key names a sub-property (`s3.us_east_1_regional_endpoint` is
+    /// `us_east_1_regional_endpoint` under the profile's `s3 =`).
+    pub(crate) fn lookup(&self, key: &str, var: &str) -> Option<(String, String)> {
         if let Some(v) = self.env.get(var) {
             return Some((v, format!("environment variable {var}")));
         }
-        self.profile_value(key).map(|v| {
-            let origin = match self.profile().and_then(|p| p.origin(key)) {
-                Some(at) => format!("{at}: profile `{}`, key `{key}`", self.profile_name),
-                None => format!("{}, key `{key}`", self.profile_origin()),
-            };
-            (v.to_string(), origin)
-        })
+        let (value, line_key) = match key.split_once('.') {
+            Some((parent, sub)) => {
+                let subs = self.profile()?.sub_properties(parent);
+                (subs.get(sub).filter(|v| !v.is_empty())?.clone(), parent)
+            }
+            None => (self.profile_value(key)?.to_string(), key),
+        };
+        let origin = match self.profile().and_then(|p| p.origin(line_key)) {
+            Some(at) => format!("{at}: profile `{}`, key `{key}`", self.profile_name),
+            None => format!("{}, key `{key}`", self.profile_origin()),
+        };
+        Some((value, origin))
     }
 
     /// botocore's `ensure_boolean`: `true` (any case) is true, anything else false; a value
     /// that is neither `true` nor `false` is reported as invalid.
-    fn try_bool(&self, key: &str, var: &str) -> Result<Option<bool>, Error> {
+    pub(crate) fn try_bool(&self, key: &str, var: &str) -> Result<Option<bool>, Error> {
         match self.lookup(key, var) {
             None => Ok(None),
             Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {

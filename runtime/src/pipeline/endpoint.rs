@@ -84,12 +84,12 @@ pub(crate) fn resolve(
 
 /// The endpoint-relevant settings of `config` for `service` (public as
 /// [`crate::endpoint::config_for`]): the explicit ones, then botocore's endpoint settings from
-/// the environment or the profile (see [`setting`]).
+/// the environment or the profile.
 pub(crate) fn endpoint_config(
     config: &Config,
     service: &'static Service,
 ) -> Result<EndpointConfig, Error> {
-    let account_id_endpoint_mode = match setting(config, ACCOUNT_ID_MODE.0, ACCOUNT_ID_MODE.1) {
+    let account_id_endpoint_mode = match config.lookup(ACCOUNT_ID_MODE.0, ACCOUNT_ID_MODE.1) {
         None => "preferred".to_string(),
         Some((v, origin)) => match v.trim() {
             m @ ("preferred" | "required" | "disabled") => m.to_string(),
@@ -106,18 +106,19 @@ pub(crate) fn endpoint_config(
             S3AddressingStyle::Virtual => Some(false),
             S3AddressingStyle::Auto => None,
         },
-        use_arn_region: flag(config, USE_ARN_REGION, TRUE_FALSE)?,
-        disable_multi_region_access_points: flag(config, DISABLE_MRAP, TRUE_FALSE)?
+        use_arn_region: config.try_bool(USE_ARN_REGION.0, USE_ARN_REGION.1)?,
+        disable_multi_region_access_points: config
+            .try_bool(DISABLE_MRAP.0, DISABLE_MRAP.1)?
             .unwrap_or(false),
-        s3_use_global_endpoint: flag(config, S3_US_EAST_1, LEGACY_REGIONAL)?,
-        sts_use_global_endpoint: flag(config, STS_REGIONAL, LEGACY_REGIONAL)?.unwrap_or(false),
+        s3_use_global_endpoint: legacy_or_regional(config, S3_US_EAST_1)?,
+        sts_use_global_endpoint: legacy_or_regional(config, STS_REGIONAL)?.unwrap_or(false),
         account_id_endpoint_mode: Some(account_id_endpoint_mode),
         ..EndpointConfig::default()
     })
 }
 
-/// botocore's endpoint settings: (profile key, environment variable). A key starting with
-/// `s3.` is a sub-property of the profile's `s3 =` section.
+/// botocore's endpoint settings: (profile key, environment variable), read by
+/// [`Config::lookup`] (`s3.` keys are sub-properties of the profile's `s3 =`).
 const USE_ARN_REGION: (&str, &str) = ("s3_use_arn_region", "AWS_S3_USE_ARN_REGION");
 const DISABLE_MRAP: (&str, &str) = (
     "s3_disable_multiregion_access_points",
@@ -130,40 +131,15 @@ const S3_US_EAST_1: (&str, &str) = (
 const STS_REGIONAL: (&str, &str) = ("sts_regional_endpoints", "AWS_STS_REGIONAL_ENDPOINTS");
 const ACCOUNT_ID_MODE: (&str, &str) = ("account_id_endpoint_mode", "AWS_ACCOUNT_ID_ENDPOINT_MODE");
 
-/// A setting from the environment, else the profile, with where it came from.
-fn setting(config: &Config, key: &str, var: &str) -> Option<(String, String)> {
-    if let Some(v) = config.env().get(var) {
-        return Some((v, format!("environment variable {var}")));
-    }
-    let profile = config.profile()?;
-    let v = match key.strip_prefix("s3.") {
-        Some(sub) => profile.sub_properties("s3").get(sub).cloned(),
-        None => profile.get(key).map(str::to_string),
-    }?;
-    Some((
-        v,
-        format!("profile `{}` setting {key}", config.profile_name()),
-    ))
-}
-
-/// A two-valued setting's words, the one meaning `true` first.
-type Words = (&'static str, &'static str);
-const TRUE_FALSE: Words = ("true", "false");
-/// `legacy` keeps the global endpoint; `regional` does not.
-const LEGACY_REGIONAL: Words = ("legacy", "regional");
-
-/// A two-valued setting as a bool; any other word is an error naming where it was set.
-fn flag(
-    config: &Config,
-    (key, var): (&str, &str),
-    (yes, no): Words,
-) -> Result<Option<bool>, Error> {
-    match setting(config, key, var) {
+/// `legacy` (keep the global endpoint: `true`) or `regional`; anything else is an error naming
+/// where it was set.
+fn legacy_or_regional(config: &Config, (key, var): (&str, &str)) -> Result<Option<bool>, Error> {
+    match config.lookup(key, var) {
         None => Ok(None),
-        Some((v, origin)) => match v.trim().to_ascii_lowercase() {
-            w if w == yes => Ok(Some(true)),
-            w if w == no => Ok(Some(false)),
-            _ => Err(invalid(&origin, &v, &format!("{yes} or {no}"))),
+        Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
+            "legacy" => Ok(Some(true)),
+            "regional" => Ok(Some(false)),
+            _ => Err(invalid(&origin, &v, "legacy or regional")),
         },
     }
 }
