@@ -25,7 +25,7 @@ use bytes::Bytes;
 
 use super::{EventStreamError, Header, HeaderValue, Message, MAX_MESSAGE_SIZE};
 use crate::sigv4::{
-    amz_date, check_scope_part, hmac_sha256, sha256_hex, signing_key, SigningError,
+    amz_date, check_scope_part, hex_lower, hmac_sha256, sha256_hex, signing_key, SigningError,
 };
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
@@ -99,7 +99,7 @@ impl ChunkSigner {
 
     /// The last signature produced (the seed before the first message), lower-case hex.
     pub fn prior_signature(&self) -> String {
-        hex(&self.prior_signature)
+        hex_lower(&self.prior_signature)
     }
 
     /// Encodes `message` and wraps it in a signed envelope, signed at `time`.
@@ -212,7 +212,7 @@ fn string_to_sign(
         ALGORITHM,
         amz_date,
         scope,
-        &hex(prior_signature),
+        &hex_lower(prior_signature),
         &sha256_hex(date_header),
         &sha256_hex(payload),
     ]
@@ -236,16 +236,6 @@ fn parse_signature(hex: &str) -> Option<[u8; 32]> {
         *byte = digit(pair[0])? << 4 | digit(pair[1])?;
     }
     Some(out)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -281,7 +271,7 @@ mod tests {
 
     fn signature_of(envelope: &Message) -> String {
         match envelope.header(SIGNATURE_HEADER) {
-            Some(HeaderValue::ByteArray(sig)) => hex(sig),
+            Some(HeaderValue::ByteArray(sig)) => hex_lower(sig),
             other => panic!("no signature header: {other:?}"),
         }
     }

@@ -25,9 +25,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+pub(crate) use canonical::hex_lower;
 use canonical::{
-    hex_lower, is_valid_header_name, is_valid_header_value, normalize_path, parse_query,
-    push_canonical_path, push_hex_lower, push_normalized_value, uri_encode,
+    is_valid_header_name, is_valid_header_value, normalize_path, parse_query, push_canonical_path,
+    push_hex_lower, push_normalized_value, uri_encode,
 };
 
 /// The signing algorithm identifier.
