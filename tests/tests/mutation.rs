@@ -39,7 +39,7 @@ mod rboto_fuzz;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use harness::{check, KnownPanic, Report, Target};
+use harness::{check, Report, Target};
 use mutate::{Grammar, Rng};
 use rboto::endpoint::RuleSet;
 use rboto::profile::{self, FileKind, ParsedFile};
@@ -47,11 +47,6 @@ use rboto::protocol::{self, Response};
 use rboto::schema::{Operation, Protocol, Service};
 use rules::ParamSet;
 use serde_json::Value as Json;
-
-/// Panics found and not fixed yet: counted, not failed, while they last;
-/// [`known_panics_still_happen`] fails once one is gone, so that it leaves this list (and its
-/// reproducer joins the corpus).
-const KNOWN_PANICS: &[KnownPanic] = &[];
 
 /// The share of inputs each outcome a target checks for must reach.
 const MIN_SHARE: f64 = 0.02;
@@ -136,7 +131,7 @@ fn parser_target(
 }
 
 fn run_parser(target: Target<Vec<u8>>) -> Report {
-    let report = harness::run(target, KNOWN_PANICS);
+    let report = harness::run(target);
     check(&report, &["ok", "error"], MIN_SHARE);
     report
 }
@@ -345,7 +340,7 @@ fn profile_parser_survives_mutated_files() {
             }
         }),
     };
-    let report = harness::run(target, KNOWN_PANICS);
+    let report = harness::run(target);
     check(&report, &["ok", "error"], MIN_SHARE);
 }
 
@@ -365,7 +360,7 @@ fn endpoint_data() -> PathBuf {
 #[test]
 fn endpoint_rule_sets_survive_mutation() {
     let target = endpoint::rule_set_target(&endpoint_data(), RULE_SET_INPUTS);
-    let report = harness::run(target, KNOWN_PANICS);
+    let report = harness::run(target);
     let outcomes = ["invalid", "compiled, no endpoint", "compiled, resolved"];
     check(&report, &outcomes, MIN_SHARE);
 }
@@ -373,27 +368,13 @@ fn endpoint_rule_sets_survive_mutation() {
 #[test]
 fn endpoint_resolution_survives_mutated_parameters() {
     let target = endpoint::params_target(&endpoint_data(), PARAMS_INPUTS);
-    let report = harness::run(target, KNOWN_PANICS);
+    let report = harness::run(target);
     check(&report, &["resolved", "error rule", "rejected"], MIN_SHARE);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The harness itself
 // ---------------------------------------------------------------------------------------------
-
-#[test]
-fn known_panics_still_happen() {
-    for known in KNOWN_PANICS {
-        match harness::caught(known.reproduce) {
-            Err(message) if message.contains(known.message) => {}
-            other => panic!(
-                "{}: the known panic {:?} is gone ({other:?}): remove it from KNOWN_PANICS and \
-                 add its input to the corpus",
-                known.target, known.message
-            ),
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Stack depth
@@ -449,7 +430,7 @@ fn a_panicking_target_fails_the_run_and_shows_the_input() {
             }
         }),
     };
-    let report = harness::run(target, &[]);
+    let report = harness::run(target);
     assert!(report.panics > 0, "{report:?}");
     let failure = &report.failures[0];
     assert!(
@@ -461,27 +442,6 @@ fn a_panicking_target_fails_the_run_and_shows_the_input() {
     );
     let check = std::panic::catch_unwind(|| check(&report, &["ok"], MIN_SHARE));
     assert!(check.is_err(), "a run with panics passes the check");
-
-    // Known, the same panic is counted instead.
-    let known = [KnownPanic {
-        target: "picky",
-        message: "a parser bug",
-        reproduce: || panic!("a parser bug"),
-    }];
-    let seeds = vec![b"\x00abc".to_vec(), b"\x01<a>".to_vec()];
-    let target = Target {
-        name: "picky",
-        seed: 1,
-        inputs: 500,
-        generate: Box::new(move |rng| mutate::mutate(&seeds, &grammars::XML_GRAMMAR, rng)),
-        call: Box::new(|data: &Vec<u8>| {
-            assert!(!data.contains(&0xff), "a parser bug");
-            "ok"
-        }),
-    };
-    let report = harness::run(target, &known);
-    assert_eq!(report.panics, 0, "{report:?}");
-    assert!(report.count("known panic") > 0, "{report:?}");
 }
 
 /// A target that produces only one outcome fails the check: it exercised nothing.
@@ -494,7 +454,7 @@ fn a_target_with_one_outcome_fails_the_check() {
         generate: Box::new(|rng| vec![rng.next_u64() as u8]),
         call: Box::new(|_: &Vec<u8>| "error"),
     };
-    let report = harness::run(target, &[]);
+    let report = harness::run(target);
     let check = std::panic::catch_unwind(|| check(&report, &["ok", "error"], MIN_SHARE));
     assert!(check.is_err(), "a run that never parsed passes");
 }
@@ -516,7 +476,7 @@ fn a_hanging_input_fails_the_run() {
             "ok"
         }),
     };
-    harness::run_within(target, &[], std::time::Duration::from_millis(500));
+    harness::run_within(target, std::time::Duration::from_millis(500));
 }
 
 /// The same seed gives the same inputs.

@@ -53,15 +53,6 @@ pub fn escape(bytes: &[u8], max: usize) -> String {
     )
 }
 
-/// A panic a target is known to have: counted instead of failing the run, until it is fixed.
-pub struct KnownPanic {
-    pub target: &'static str,
-    /// A part of the panic message (which starts with its source location).
-    pub message: &'static str,
-    /// Calls the code under test on a minimal input that panics so.
-    pub reproduce: fn(),
-}
-
 /// One target: how its inputs are made and what a call does with one.
 pub struct Target<I> {
     pub name: &'static str,
@@ -85,7 +76,7 @@ impl<I: Input> Target<I> {
 pub struct Report {
     pub target: &'static str,
     pub inputs: usize,
-    /// Outcomes by label, including `known panic`.
+    /// Outcomes by label.
     pub outcomes: BTreeMap<&'static str, usize>,
     /// Unexpected panics, described (at most a few; `panics` counts them all).
     pub failures: Vec<String>,
@@ -162,16 +153,12 @@ pub fn caught<R>(f: impl FnOnce() -> R) -> Result<R, String> {
 }
 
 /// Runs every input of `target` on a worker thread; fails (panics) when an input hangs.
-pub fn run<I: Input>(target: Target<I>, known: &[KnownPanic]) -> Report {
-    run_within(target, known, HANG_AFTER)
+pub fn run<I: Input>(target: Target<I>) -> Report {
+    run_within(target, HANG_AFTER)
 }
 
 /// [`run`], with the time after which an input hangs.
-pub fn run_within<I: Input>(
-    mut target: Target<I>,
-    known: &[KnownPanic],
-    hang_after: Duration,
-) -> Report {
+pub fn run_within<I: Input>(mut target: Target<I>, hang_after: Duration) -> Report {
     install_hook();
     // Longer or different runs by hand: RBOTO_MUTATION_SCALE=10 RBOTO_MUTATION_SEED=1 cargo test …
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
@@ -183,11 +170,6 @@ pub fn run_within<I: Input>(
     }
     let target = Arc::new(target);
     let current = Arc::new(AtomicUsize::new(0));
-    let known: Vec<&'static str> = known
-        .iter()
-        .filter(|k| k.target == target.name)
-        .map(|k| k.message)
-        .collect();
     let (tx, rx) = mpsc::channel();
     let worker = {
         let (target, current) = (target.clone(), current.clone());
@@ -195,7 +177,7 @@ pub fn run_within<I: Input>(
             .name(format!("mutation-{}", target.name))
             .stack_size(WORKER_STACK)
             .spawn(move || {
-                let _ = tx.send(work(&target, &current, &known));
+                let _ = tx.send(work(&target, &current));
             })
             .expect("worker thread starts")
     };
@@ -234,7 +216,7 @@ pub fn run_within<I: Input>(
 
 const MAX_DESCRIBED: usize = 5;
 
-fn work<I: Input>(target: &Target<I>, current: &AtomicUsize, known: &[&str]) -> Report {
+fn work<I: Input>(target: &Target<I>, current: &AtomicUsize) -> Report {
     let started = Instant::now();
     let mut report = Report {
         target: target.name,
@@ -253,9 +235,6 @@ fn work<I: Input>(target: &Target<I>, current: &AtomicUsize, known: &[&str]) -> 
         }
         match outcome {
             Ok(label) => *report.outcomes.entry(label).or_default() += 1,
-            Err(message) if known.iter().any(|k| message.contains(k)) => {
-                *report.outcomes.entry("known panic").or_default() += 1;
-            }
             Err(message) => {
                 report.panics += 1;
                 if report.failures.len() < MAX_DESCRIBED {
