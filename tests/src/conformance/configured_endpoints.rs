@@ -7,6 +7,7 @@
 
 use super::profile::load;
 use super::{paths, Summary};
+use crate::scratch::ScratchDir;
 use rboto::config::Env;
 use rboto::Config;
 use serde_json::Value;
@@ -53,10 +54,15 @@ pub fn run(files: &[PathBuf], resolver: Option<Resolver<'_>>) -> Outcome {
     // One directory per run: runs in the same process (parallel tests) must not share it.
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let run_id = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "rboto-configured-endpoints-{}-{run_id}",
-        std::process::id()
-    ));
+    let dir = match ScratchDir::new("rboto-configured-endpoints", &run_id.to_string(), &[]) {
+        Ok(dir) => dir,
+        Err(e) => {
+            outcome
+                .summary
+                .record("scratch directory", Err(e.to_string()));
+            return outcome;
+        }
+    };
     for file in files {
         let summary = &mut outcome.summary;
         let Some(suite) = load(file, summary) else {
@@ -92,7 +98,6 @@ pub fn run(files: &[PathBuf], resolver: Option<Resolver<'_>>) -> Outcome {
             summary.record(&file.display().to_string(), Err("no test cases".into()));
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     outcome
 }
 
