@@ -27,6 +27,7 @@
 //! REST-XML with S3's `<Error>` body. Decisions come from a seeded generator, so a run is
 //! reproducible for a given seed and request order.
 
+use crate::rng::Rng;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
@@ -182,7 +183,7 @@ pub struct Exchange {
 struct Shared {
     upstream: SocketAddr,
     config: Mutex<ChaosConfig>,
-    rng: Mutex<SplitMix>,
+    rng: Mutex<Dealer>,
     requests: AtomicU64,
     forwarded: AtomicU64,
     faults: Mutex<BTreeMap<Fault, u64>>,
@@ -211,7 +212,7 @@ impl ChaosProxy {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             upstream,
-            rng: Mutex::new(SplitMix(config.seed, Vec::new())),
+            rng: Mutex::new(Dealer::new(config.seed)),
             config: Mutex::new(config),
             requests: AtomicU64::new(0),
             forwarded: AtomicU64::new(0),
@@ -347,10 +348,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// splitmix64 (small, seedable, good enough to pick faults) and a deck of fault kinds.
-struct SplitMix(u64, Vec<Fault>);
+/// The seeded generator that decides which requests fail, and the deck of fault kinds it deals.
+struct Dealer(Rng, Vec<Fault>);
 
-impl SplitMix {
+impl Dealer {
+    fn new(seed: u64) -> Dealer {
+        Dealer(Rng::new(seed), Vec::new())
+    }
+
     /// The next fault kind that `fits` the request, from a shuffled deck of `kinds` (all when
     /// empty) dealt to the end before it is reshuffled: every kind comes up once in each round,
     /// so a run with a few rounds of faults is sure to see each, whatever the request order.
@@ -367,22 +372,11 @@ impl SplitMix {
             // Nothing left that fits: a new round, with what this request could not take.
             let mut deck = kinds.to_vec();
             for i in (1..deck.len()).rev() {
-                deck.swap(i, (self.next() % (i as u64 + 1)) as usize);
+                deck.swap(i, (self.0.next_u64() % (i as u64 + 1)) as usize);
             }
             self.1.extend(deck);
         }
         None
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -548,7 +542,7 @@ async fn serve(shared: Arc<Shared>, mut conn: TcpStream) {
         let (fault, stall, sabotage) = {
             let cfg = lock(&shared.config);
             let mut rng = lock(&shared.rng);
-            let fault = if rng.unit() < cfg.fault_rate {
+            let fault = if rng.0.unit() < cfg.fault_rate {
                 let dynamodb = matches!(p, Proto::Json { dynamodb: true, .. });
                 rng.draw(&cfg.faults, |f| f != Fault::CorruptCrc32 || dynamodb)
             } else {
@@ -919,37 +913,20 @@ mod tests {
     }
 
     #[test]
-    fn the_generator_is_seeded() {
-        let a: Vec<u64> = (0..3)
-            .map({
-                let mut r = SplitMix(7, Vec::new());
-                move |_| r.next()
-            })
-            .collect();
-        let b: Vec<u64> = (0..3)
-            .map({
-                let mut r = SplitMix(7, Vec::new());
-                move |_| r.next()
-            })
-            .collect();
-        assert_eq!(a, b);
-    }
-
-    #[test]
     fn each_round_of_faults_deals_every_kind_once() {
-        let mut r = SplitMix(3, Vec::new());
+        let mut r = Dealer::new(3);
         let round: std::collections::BTreeSet<Fault> =
             (0..8).filter_map(|_| r.draw(&[], |_| true)).collect();
         assert_eq!(round.len(), 8);
         // A kind the requests cannot take waits for one that can.
-        let mut r = SplitMix(3, Vec::new());
+        let mut r = Dealer::new(3);
         let no_crc: Vec<Fault> = (0..14)
             .filter_map(|_| r.draw(&[], |f| f != Fault::CorruptCrc32))
             .collect();
         assert_eq!(no_crc.len(), 14);
         assert!(!no_crc.contains(&Fault::CorruptCrc32));
         assert_eq!(r.draw(&[], |_| true), Some(Fault::CorruptCrc32));
-        let mut r = SplitMix(3, Vec::new());
+        let mut r = Dealer::new(3);
         assert_eq!(r.draw(&[Fault::Stall], |f| f != Fault::Stall), None);
     }
 

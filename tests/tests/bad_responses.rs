@@ -1484,11 +1484,7 @@ fn every_prefix_and_mutation_of_real_bodies_parses_without_panicking() {
                     }
                 }
                 Err(payload) => {
-                    let why = payload
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_default();
+                    let why = rboto_tests::panic_message(&*payload);
                     panics.push(format!(
                         "{} input #{i} ({} bytes, {:?}): {why}",
                         sample.label,

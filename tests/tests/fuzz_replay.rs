@@ -142,7 +142,7 @@ fn replay(fuzz_dir: &Path, entry_points: &[(&str, EntryPoint)]) -> Replay {
                 out.problems.push(format!(
                     "fuzz target {name} panicked on {}: {}",
                     seed.display(),
-                    panic_message(&*panic)
+                    rboto_tests::panic_message(&*panic)
                 ));
             }
         }
@@ -244,14 +244,6 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".into())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -170,17 +170,9 @@ fn block_on(
         Ok(result) => result,
         Err(panic) => {
             *runtime = None;
-            Err(format!("panicked: {}", panic_message(&*panic)))
+            Err(format!("panicked: {}", crate::panic_message(&*panic)))
         }
     }
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
 }
 
 async fn run_case(suite: &Suite, case: &Json) -> Result<(), String> {

@@ -5,42 +5,7 @@
 //! Every input is built from its own generator ([`Rng::for_input`]), so a failing input is
 //! rebuilt from the run's seed and its index alone, and runs are identical on every machine.
 
-/// SplitMix64: tiny, fast and good enough to pick mutations; the same stream everywhere.
-pub struct Rng(u64);
-
-impl Rng {
-    /// The generator of input `index` of a run seeded with `seed`.
-    pub fn for_input(seed: u64, index: usize) -> Rng {
-        let mut rng = Rng(seed ^ (index as u64).wrapping_mul(0xA076_1D64_78BD_642F));
-        rng.next_u64();
-        rng
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next_u64() % n as u64) as usize
-        }
-    }
-
-    pub fn one_in(&mut self, n: usize) -> bool {
-        self.below(n) == 0
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+pub use rboto_tests::rng::Rng;
 
 /// What the byte mutator knows about a format.
 pub struct Grammar {

@@ -5,24 +5,12 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::rng::Rng;
 use rboto::protocol::{self, Response};
 use rboto::schema::{Operation, Protocol, Service};
 
 /// Corrupted copies tried per body (after every truncation).
 const CORRUPTIONS: usize = 300;
-
-/// A tiny deterministic generator (SplitMix64): reproducible without a dependency.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 /// Feeds every truncation and [`CORRUPTIONS`] corruptions (one to three changed bytes each) of
 /// `body` to every response entry point of `protocol`, as a success and as an error response.
@@ -54,12 +42,12 @@ pub fn parsers_survive_damage(
     if body.is_empty() {
         return Ok(());
     }
-    let mut rng = SplitMix(0x5eed_cb0e ^ body.len() as u64);
+    let mut rng = Rng::new(0x5eed_cb0e ^ body.len() as u64);
     for round in 0..CORRUPTIONS {
         let mut bad = body.to_vec();
         for _ in 0..1 + round % 3 {
-            let i = (rng.next() % bad.len() as u64) as usize;
-            let r = rng.next();
+            let i = (rng.next_u64() % bad.len() as u64) as usize;
+            let r = rng.next_u64();
             bad[i] = if r.is_multiple_of(2) {
                 bad[i] ^ (1 << (r % 8))
             } else {
