@@ -35,6 +35,7 @@ use rboto_dynamodb::types::AttributeValue;
 use rboto_tests::chaos::{tag, Answer, ChaosConfig, ChaosProxy, ChaosStats, Exchange, Fault};
 use rboto_tests::chaos::{Sabotage, WriteAccount};
 use rboto_tests::moto::MotoServer;
+use rboto_tests::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
@@ -129,9 +130,9 @@ impl Op {
 /// any run of at least [`Op::ALL`]`.len()` operations plans every kind.
 fn plan(ops: usize, seed: u64) -> Vec<Op> {
     let mut kinds = Op::ALL;
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     for i in (1..kinds.len()).rev() {
-        kinds.swap(i, (rng.next() % (i as u64 + 1)) as usize);
+        kinds.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
     }
     (0..ops).map(|i| kinds[i % kinds.len()]).collect()
 }
@@ -335,31 +336,22 @@ struct Clients {
     fifo: String,
 }
 
-/// Deterministic per-op generator.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-    fn text(&mut self, n: usize) -> String {
-        // Unicode and XML/JSON-special characters, all valid in SQS bodies.
-        const ALPHABET: &[&str] = &[
-            "a", "Z", "7", " ", "<", ">", "&", "\"", "'", "\\", "é", "✓", "日本", "🙂", "\t", "\n",
-        ];
-        (0..n)
-            .map(|_| ALPHABET[(self.next() % ALPHABET.len() as u64) as usize])
-            .collect()
-    }
-    fn pick(&mut self, from: &[usize]) -> Option<usize> {
-        (!from.is_empty()).then(|| from[(self.next() % from.len() as u64) as usize])
-    }
+/// `n` random bytes.
+fn bytes(rng: &mut Rng, n: usize) -> Vec<u8> {
+    (0..n).map(|_| rng.next_u64() as u8).collect()
+}
+
+/// `n` characters: Unicode and XML/JSON-special ones, all valid in SQS bodies.
+fn text(rng: &mut Rng, n: usize) -> String {
+    const ALPHABET: &[&str] = &[
+        "a", "Z", "7", " ", "<", ">", "&", "\"", "'", "\\", "é", "✓", "日本", "🙂", "\t", "\n",
+    ];
+    (0..n).map(|_| *rng.pick(ALPHABET)).collect()
+}
+
+/// One of `from`, if any.
+fn pick(rng: &mut Rng, from: &[usize]) -> Option<usize> {
+    (!from.is_empty()).then(|| *rng.pick(from))
 }
 
 /// The configuration of the clients under chaos: a short read timeout, so stalls are retried.
@@ -508,7 +500,7 @@ struct Done {
 }
 
 async fn run_op(c: &Clients, ledger: &Mutex<Ledger>, op: Op, i: usize, seed: u64) -> Done {
-    let mut rng = Rng(seed ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut rng = Rng::new(seed ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let t = tag(i);
     let write = |data: Data| {
         ledger.lock().unwrap().written.insert(i, (op, data));
@@ -516,12 +508,12 @@ async fn run_op(c: &Clients, ledger: &Mutex<Ledger>, op: Op, i: usize, seed: u64
     let (outcome, read) = match op {
         Op::DdbPut => {
             let payload = {
-                let n = 1 + (rng.next() % 700) as usize;
-                rng.bytes(n)
+                let n = 1 + (rng.next_u64() % 700) as usize;
+                bytes(&mut rng, n)
             };
             let text = {
-                let n = 1 + (rng.next() % 40) as usize;
-                rng.text(n)
+                let n = 1 + (rng.next_u64() % 40) as usize;
+                text(&mut rng, n)
             };
             write(Data::Item(payload.clone(), text.clone()));
             let item = HashMap::from([
@@ -540,7 +532,7 @@ async fn run_op(c: &Clients, ledger: &Mutex<Ledger>, op: Op, i: usize, seed: u64
         Op::DdbGet => {
             let (pk, want) = {
                 let l = ledger.lock().unwrap();
-                match rng.pick(&l.items_acked) {
+                match pick(&mut rng, &l.items_acked) {
                     Some(j) => (tag(j), Some(l.written[&j].1.clone())),
                     None => (SEED_KEY.to_string(), None),
                 }
@@ -614,8 +606,8 @@ async fn run_op(c: &Clients, ledger: &Mutex<Ledger>, op: Op, i: usize, seed: u64
         }
         Op::SqsSend | Op::SqsSendFifo => {
             let body = format!("{t}|{}", {
-                let n = 1 + (rng.next() % 60) as usize;
-                rng.text(n)
+                let n = 1 + (rng.next_u64() % 60) as usize;
+                text(&mut rng, n)
             });
             write(Data::Message(body.clone()));
             let send = c.sqs.send_message().message_body(&body);
@@ -632,7 +624,7 @@ async fn run_op(c: &Clients, ledger: &Mutex<Ledger>, op: Op, i: usize, seed: u64
             }
         }
         Op::SqsReceive => {
-            let queue = if rng.next().is_multiple_of(2) {
+            let queue = if rng.next_u64().is_multiple_of(2) {
                 &c.queue
             } else {
                 &c.fifo
@@ -669,8 +661,8 @@ async fn run_op(c: &Clients, ledger: &Mutex<Ledger>, op: Op, i: usize, seed: u64
         }
         Op::S3Put => {
             let data = {
-                let n = (rng.next() % 3000) as usize;
-                rng.bytes(n)
+                let n = (rng.next_u64() % 3000) as usize;
+                bytes(&mut rng, n)
             };
             write(Data::Object(data.clone()));
             match c
@@ -692,7 +684,7 @@ async fn run_op(c: &Clients, ledger: &Mutex<Ledger>, op: Op, i: usize, seed: u64
         Op::S3Get => {
             let (key, want) = {
                 let l = ledger.lock().unwrap();
-                match rng.pick(&l.objects_acked) {
+                match pick(&mut rng, &l.objects_acked) {
                     Some(j) => (tag(j), l.written[&j].1.clone()),
                     None => (
                         SEED_KEY.to_string(),
