@@ -20,6 +20,17 @@ const TRAIL_ARN: &str = "arn:aws:cloudtrail:us-east-1:123456789012:trail/rboto-a
 
 /// Create, describe, get, status, start and stop logging, tags, list and delete: each answer
 /// checked against what the earlier calls set.
+/// The test trail's status.
+async fn trail_status(
+    ct: &rboto_cloudtrail::Client,
+) -> rboto_cloudtrail::output::GetTrailStatusResponse {
+    ct.get_trail_status()
+        .name(TRAIL)
+        .send()
+        .await
+        .expect("get_trail_status")
+}
+
 #[tokio::test]
 async fn trail_lifecycle_round_trips_against_moto() {
     let s = session();
@@ -78,12 +89,7 @@ async fn trail_lifecycle_round_trips_against_moto() {
     assert_eq!(trail.s3_bucket_name.as_deref(), Some(BUCKET));
     assert_eq!(trail.log_file_validation_enabled, Some(true));
 
-    let status = ct
-        .get_trail_status()
-        .name(TRAIL)
-        .send()
-        .await
-        .expect("get_trail_status");
+    let status = trail_status(&ct).await;
     assert_eq!(status.is_logging, Some(false));
     assert_eq!(status.start_logging_time, None);
     assert_eq!(status.stop_logging_time, None);
@@ -94,12 +100,7 @@ async fn trail_lifecycle_round_trips_against_moto() {
         .send()
         .await
         .expect("start_logging");
-    let status = ct
-        .get_trail_status()
-        .name(TRAIL)
-        .send()
-        .await
-        .expect("get_trail_status");
+    let status = trail_status(&ct).await;
     assert_eq!(status.is_logging, Some(true));
     assert!(status.start_logging_time.is_some(), "{status:?}");
     assert!(status.latest_delivery_time.is_some(), "{status:?}");
@@ -115,12 +116,7 @@ async fn trail_lifecycle_round_trips_against_moto() {
         .send()
         .await
         .expect("stop_logging");
-    let status = ct
-        .get_trail_status()
-        .name(TRAIL)
-        .send()
-        .await
-        .expect("get_trail_status");
+    let status = trail_status(&ct).await;
     assert_eq!(status.is_logging, Some(false));
     assert!(status.stop_logging_time.is_some(), "{status:?}");
     assert!(iso_secs(status.time_logging_stopped.as_deref()) >= started);
