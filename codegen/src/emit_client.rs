@@ -13,10 +13,8 @@ impl Ir<'_> {
     }
 
     fn output_type(&self, op: &crate::ir::OpInfo) -> TokenStream {
-        match &op.output_shape {
-            Some(s) => self.type_path(s),
-            None => quote!(()),
-        }
+        let name = ident(&op.output_type);
+        quote!(#name)
     }
 
     /// `client.rs`: the `Client` with one method per operation.
@@ -39,8 +37,8 @@ impl Ir<'_> {
             quote! {
                 #docs
                 #deprecated
-                pub fn #f(&self) -> #input<rboto::ServiceClient> {
-                    #input::with_client(self.inner.clone())
+                pub fn #f(&self) -> #input {
+                    #input { _client: rboto::__private::Bound::to(&self.inner), ..Default::default() }
                 }
             }
         });
@@ -60,11 +58,11 @@ impl Ir<'_> {
                     &self.inner
                 }
                 /// Sends an input built on its own (`Input::default().member(..)`).
-                pub async fn send<I>(&self, input: I) -> Result<I::Output, super::Error>
+                pub fn send<I>(&self, input: I) -> rboto::ResponseFuture<I::Output, super::error::Exception>
                 where
                     I: rboto::OperationInput<Error = super::error::Exception>,
                 {
-                    self.inner.call(input).await
+                    self.inner.send_input(input)
                 }
                 /// Presigns an input instead of sending it (boto3's `generate_presigned_url`): the
                 /// input may come from this client (`client.op().member(..)`) or be built alone.
@@ -89,23 +87,10 @@ impl Ir<'_> {
             let input = self.input_path(op);
             let output = self.output_type(op);
             let stat = ident(&op.static_name);
-            let doc = format!(" Sends the `{}` request.", op.name);
-            quote! {
-                impl<C> rboto::OperationInput for #input<C> {
-                    type Output = #output;
-                    type Error = super::error::Exception;
-                    const OPERATION: &'static rboto::schema::Operation = &super::schema::ops::#stat;
-                }
-                impl #input<rboto::ServiceClient> {
-                    #[doc = #doc]
-                    pub async fn send(self) -> Result<#output, super::Error> {
-                        let client = self._client.clone();
-                        client.call(self).await
-                    }
-                }
-            }
+            let name = op.name.as_str();
+            quote!(#input => #output = super::schema::ops::#stat, #name;)
         });
-        quote!(#(#items)*)
+        quote!(rboto::__operations!(super::error::Exception; #(#items)*);)
     }
 
     /// `error.rs`: exception types, the `Exception` enum and the crate's `Error` alias.
@@ -120,7 +105,7 @@ impl Ir<'_> {
         let arms = self.errors.iter().enumerate().map(|(i, e)| {
             let v = ident(&self.info(e).rust_name);
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(#i => Self::#v(rboto::FromValue::from_value(value).ok()?),)
+            quote!(#i => Self::#v(rv::FromValue::from_value(value).ok()?),)
         });
         let codes = self.errors.iter().map(|e| {
             let v = ident(&self.info(e).rust_name);

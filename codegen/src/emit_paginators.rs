@@ -105,10 +105,10 @@ pub fn paginators_file(ir: &Ir<'_>) -> Option<TokenStream> {
         );
         quote! {
             pub static #stat: PaginatorSpec = #spec;
-            impl super::input::#ty<rboto::ServiceClient> {
+            impl super::input::#ty {
                 #[doc = #doc]
                 pub fn into_paginator(self) -> Paginator<Self> {
-                    Paginator::new(self._client.clone(), self, &#stat)
+                    Paginator::of_input(self, &#stat)
                 }
             }
         }

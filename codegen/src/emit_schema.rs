@@ -89,8 +89,9 @@ fn xml_ns(v: Option<&Value>) -> Option<TokenStream> {
     Some(quote!(&XmlNamespace { prefix: #prefix, uri: #uri }))
 }
 
-fn or_flags(flags: &[TokenStream]) -> Option<TokenStream> {
-    (!flags.is_empty()).then(|| quote!(#(#flags)|*))
+/// `.with(A).with(B)`: each flag set is its own type, so flags are added one at a time.
+fn with_flags(flags: &[TokenStream]) -> TokenStream {
+    quote!(#(.with(#flags))*)
 }
 
 /// Shape-level builder calls (flags, timestamp format, namespace, error trait).
@@ -98,7 +99,7 @@ fn shape_modifiers(json: &Value, name: &str) -> TokenStream {
     let mut flags = Vec::new();
     let t = shape_type(json);
     for (key, flag) in [
-        ("streaming", quote!(s::STREAMING)),
+        ("streaming", quote!(s::SHAPE_STREAMING)),
         ("requiresLength", quote!(s::REQUIRES_LENGTH)),
         ("eventstream", quote!(s::EVENT_STREAM)),
         ("sensitive", quote!(s::SHAPE_SENSITIVE)),
@@ -123,9 +124,7 @@ fn shape_modifiers(json: &Value, name: &str) -> TokenStream {
         flags.push(quote!(s::SENDER_FAULT));
     }
     let mut out = TokenStream::new();
-    if let Some(f) = or_flags(&flags) {
-        out.extend(quote!(.with(#f)));
-    }
+    out.extend(with_flags(&flags));
     if let Some(ts) = ts_format(json.str_at("timestampFormat")) {
         out.extend(quote!(.ts(#ts)));
     }
@@ -193,7 +192,7 @@ impl Ir<'_> {
         let mut out = if name == "member" {
             quote!(Member::item(#r))
         } else {
-            quote!(Member::new(#name, #r))
+            quote!(m(#name, #r))
         };
         let loc = match m.str_at("location") {
             Some("uri") => Some(quote!(Location::Uri)),
@@ -226,9 +225,7 @@ impl Ir<'_> {
                 flags.push(flag);
             }
         }
-        if let Some(f) = or_flags(&flags) {
-            out.extend(quote!(.with(#f)));
-        }
+        out.extend(with_flags(&flags));
         if let Some(q) = m.str_at("queryName") {
             out.extend(quote!(.query_name(#q)));
         }
@@ -379,9 +376,7 @@ impl Ir<'_> {
         if json.get("endpointdiscovery").is_some() {
             flags.push(quote!(s::ENDPOINT_DISCOVERY));
         }
-        if let Some(f) = or_flags(&flags) {
-            chain.extend(quote!(.with(#f)));
-        }
+        chain.extend(with_flags(&flags));
         if let Some(code) = http
             .get("responseCode")
             .and_then(Value::as_u64)
@@ -539,7 +534,7 @@ impl Ir<'_> {
         quote! {
             //! Static shape, operation and service metadata read by the runtime's protocols.
             #![allow(unused_imports)]
-            use rboto::schema::{self as s, prelude as p, HttpChecksum, Kind, Location, Member, Operation, Protocol, Service, Shape, StaticParam, TimestampFormat, XmlNamespace};
+            use rboto::__private::schema::{self as s, member as m, prelude as p, HttpChecksum, Kind, Location, Member, Operation, Protocol, Service, Shape, StaticParam, TimestampFormat, XmlNamespace};
             #(#statics)*
             /// Operations and the service itself.
             pub mod ops {

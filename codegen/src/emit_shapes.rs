@@ -1,9 +1,11 @@
 //! Emission of the typed shapes: structures, inputs, unions and string enums.
 //!
-//! Each structure gets plain pub fields, chainable setters (inputs and nested types only) and
-//! one line per member in its `IntoValue`/`FromValue` impls. Operation inputs carry a type
-//! parameter for the client they are bound to, so the same setters serve both
-//! `Input::default().bucket(..)` and `client.put_object().bucket(..).send()`.
+//! Each structure is its definition (plain pub fields with the model's docs) and one
+//! `rboto::__structure!` line listing its members, which the runtime expands into chainable
+//! setters (inputs and nested types only), `Debug` with sensitive members redacted, and the
+//! value conversions. Operation inputs hold the client they were created by in a hidden field,
+//! so the same setters serve `PutObjectInput::default().bucket(..)` and
+//! `client.put_object().bucket(..).send()`; outputs hold their response metadata the same way.
 
 use crate::ir::{shape_type, Ir, Module};
 use crate::model::Json;
@@ -48,27 +50,23 @@ fn fields<'a>(ir: &'a Ir<'_>, shape: &'a str, json: &'a Value) -> Vec<Field<'a>>
 pub fn structure(ir: &Ir<'_>, shape: &str) -> TokenStream {
     let json = ir.json(shape);
     let info = ir.info(shape);
-    structure_named(
-        ir,
-        shape,
-        &info.rust_name,
-        info.module == Module::Input,
-        json,
-    )
+    structure_named(ir, shape, &info.rust_name, info.module, json)
 }
 
-/// Emits a synthesized per-operation input type with the members of `from` (or none).
-pub fn synthesized_input(ir: &Ir<'_>, name: &str, from: Option<&str>) -> TokenStream {
+/// Emits a synthesized per-operation input or output type with the members of `from` (or none).
+pub fn synthesized(ir: &Ir<'_>, name: &str, from: Option<&str>, module: Module) -> TokenStream {
     let empty = serde_json::json!({"type": "structure", "members": {}});
     let json = from.map(|s| ir.json(s)).unwrap_or(&empty);
-    structure_named(ir, from.unwrap_or(""), name, true, json)
+    structure_named(ir, from.unwrap_or(""), name, module, json)
 }
 
+/// A structure is its definition (fields with their docs) plus one `__structure!` line that
+/// the runtime expands into setters, `Debug` and the value conversions.
 fn structure_named(
     ir: &Ir<'_>,
     shape: &str,
     rust_name: &str,
-    is_input: bool,
+    module: Module,
     json: &Value,
 ) -> TokenStream {
     let name = ident(rust_name);
@@ -91,154 +89,85 @@ fn structure_named(
             .then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
         quote! { #fdocs #deprecated pub #name: Option<#ty>, }
     });
-    let setters = fs.iter().map(|f| {
-        let (arg, conv) = ir.setter_arg(shape, f.member, f.target);
+    let field_list = fs.iter().map(|f| {
+        let ty = ir.field_type(shape, f.member, f.target);
         let name = &f.field;
-        let doc = format!(" Sets `{}`.", f.member);
-        quote! {
-            #[doc = #doc]
-            pub fn #name(mut self, v: #arg) -> Self { self.#name = Some(#conv); self }
-        }
-    });
-    let debug_fields = fs.iter().map(|f| {
-        let name = &f.field;
-        let label = name.to_string();
-        if f.sensitive {
-            quote!(.field(#label, &rboto::types::Redacted(&self.#name)))
+        let flag = f.sensitive.then(|| quote!([sensitive]));
+        let plain = matches!(
+            shape_type(ir.json(f.target)),
+            "boolean"
+                | "byte"
+                | "short"
+                | "integer"
+                | "long"
+                | "float"
+                | "double"
+                | "bigInteger"
+                | "bigDecimal"
+        ) && !ir
+            .boxed
+            .contains(&(shape.to_string(), f.member.to_string()));
+        if plain {
+            quote!(#name = #ty #flag)
         } else {
-            quote!(.field(#label, &self.#name))
+            quote!(#name: #ty #flag)
         }
     });
-    let any_sensitive = json.bool_at("sensitive") || fs.iter().any(|f| f.sensitive);
-    let label = rust_name.to_string();
-    let debug_body = if json.bool_at("sensitive") {
-        quote!(f.write_str(rboto::types::REDACTED))
-    } else {
-        quote!(f.debug_struct(#label) #(#debug_fields)* .finish())
+    let (hidden_def, hidden) = match module {
+        Module::Input => (
+            quote!(pub(crate) _client: rboto::__private::Bound,),
+            quote!(_client),
+        ),
+        Module::Output => (
+            quote!(pub(crate) _meta: rboto::__private::Meta,),
+            quote!(_meta),
+        ),
+        _ => (quote!(), quote!()),
     };
-    let into_items = fs.iter().map(|f| {
-        let name = &f.field;
-        quote!(rv::opt(self.#name))
-    });
-    let from_items = fs.iter().enumerate().map(|(i, f)| {
-        let name = &f.field;
-        let i = proc_macro2::Literal::usize_unsuffixed(i);
-        quote!(#name: m.take(#i)?)
-    });
-    let static_label = shape.to_string();
-    let needs_into = info.is_none_or(|i| i.needs_into) || is_input;
-    let needs_from = ir.all_conversions || info.is_some_and(|i| i.needs_from);
-
-    let derives = if has_stream {
-        quote!()
-    } else {
-        quote!(#[derive(Clone, PartialEq)])
-    };
-
-    if is_input {
-        let none_items = fs.iter().map(|f| {
-            let name = &f.field;
-            quote!(#name: None)
-        });
-        let from_impl = needs_from.then(|| {
-            let from_items = from_items.clone();
-            quote! {
-                impl rboto::FromValue for #name {
-                    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-                        #[allow(unused_mut)]
-                        let mut m = rv::Members::of(v, #static_label)?;
-                        Ok(Self { #(#from_items,)* _client: () })
-                    }
-                }
-            }
-        });
-        return quote! {
-            #docs
-            #derives
-            pub struct #name<C = ()> {
-                #(#field_defs)*
-                #[doc(hidden)]
-                pub _client: C,
-            }
-            impl Default for #name {
-                fn default() -> Self { Self::with_client(()) }
-            }
-            impl<C> #name<C> {
-                #[doc(hidden)]
-                pub fn with_client(client: C) -> Self {
-                    Self { #(#none_items,)* _client: client }
-                }
-                #(#setters)*
-            }
-            impl<C> ::std::fmt::Debug for #name<C> {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #debug_body }
-            }
-            impl<C> rboto::IntoValue for #name<C> {
-                fn into_value(self) -> rboto::Value {
-                    rboto::Value::Struct(vec![#(#into_items),*])
-                }
-            }
-            #from_impl
-        };
+    let needs_into =
+        ir.all_conversions || module == Module::Input || info.is_some_and(|i| i.needs_into);
+    let needs_from =
+        ir.all_conversions || module == Module::Output || info.is_some_and(|i| i.needs_from);
+    let mut modes = Vec::new();
+    if matches!(module, Module::Input | Module::Types) {
+        modes.push(quote!(set));
     }
-
+    // derive(Debug) is the cheapest to compile; a custom one only where it must differ: a
+    // sensitive member or shape, or a hidden field that is not part of the value.
+    let any_sensitive = fs.iter().any(|f| f.sensitive);
+    let derive_debug = !json.bool_at("sensitive")
+        && !any_sensitive
+        && matches!(module, Module::Types | Module::Error);
+    if json.bool_at("sensitive") {
+        modes.push(quote!(debug_redacted));
+    } else if !derive_debug {
+        modes.push(quote!(debug));
+    }
+    if needs_into {
+        modes.push(quote!(into));
+    }
+    if needs_from {
+        modes.push(quote!(from));
+    }
+    if module == Module::Output {
+        modes.push(quote!(output));
+    }
+    let wire = if shape.is_empty() { rust_name } else { shape };
+    let debug = derive_debug.then(|| quote!(Debug,));
     let derives = if has_stream {
-        quote!(#[derive(Default)])
+        quote!(#[derive(#debug Default)])
     } else {
-        quote!(#[derive(Clone, Default, PartialEq)])
+        quote!(#[derive(Clone, #debug Default, PartialEq)])
     };
-    let (derives, debug_impl) = if any_sensitive {
-        (
-            derives,
-            quote! {
-                impl ::std::fmt::Debug for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #debug_body }
-                }
-            },
-        )
-    } else {
-        let d = if has_stream {
-            quote!(#[derive(Debug, Default)])
-        } else {
-            quote!(#[derive(Clone, Debug, Default, PartialEq)])
-        };
-        (d, quote!())
-    };
-    // Outputs and exceptions are read, not built: no setters keeps them small.
-    let setter_impl = matches!(info.map(|i| i.module), Some(Module::Types)).then(|| {
-        quote! { impl #name { #(#setters)* } }
-    });
-    let into_impl = needs_into.then(|| {
-        quote! {
-            impl rboto::IntoValue for #name {
-                fn into_value(self) -> rboto::Value {
-                    rboto::Value::Struct(vec![#(#into_items),*])
-                }
-            }
-        }
-    });
-    let from_body = if fs.is_empty() {
-        quote! { rv::Members::of(v, #static_label)?; Ok(Self {}) }
-    } else {
-        quote! { let mut m = rv::Members::of(v, #static_label)?; Ok(Self { #(#from_items),* }) }
-    };
-    let from_impl = needs_from.then(|| {
-        quote! {
-            impl rboto::FromValue for #name {
-                fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
-                    #from_body
-                }
-            }
-        }
-    });
     quote! {
         #docs
         #derives
-        pub struct #name { #(#field_defs)* }
-        #setter_impl
-        #debug_impl
-        #into_impl
-        #from_impl
+        #[non_exhaustive]
+        pub struct #name {
+            #(#field_defs)*
+            #hidden_def
+        }
+        rboto::__structure!(#name #wire [#(#modes)*] { #(#field_list),* } { #hidden });
     }
 }
 
@@ -274,7 +203,7 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
         .map(|(i, (_, v))| {
             let v = ident(v);
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(Self::#v(v) => rv::union(#n, #i, rboto::IntoValue::into_value(v)),)
+            quote!(Self::#v(v) => rv::union(#n, #i, rv::IntoValue::into_value(v)),)
         });
     let from_arms = fs
         .iter()
@@ -283,7 +212,7 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
         .map(|(i, (_, v))| {
             let v = ident(v);
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(Some((#i, v)) => Self::#v(rboto::FromValue::from_value(v)?),)
+            quote!(Some((#i, v)) => Self::#v(rv::FromValue::from_value(v)?),)
         });
     let label = shape.to_string();
     let any_sensitive = json.bool_at("sensitive") || fs.iter().any(|f| f.sensitive);
@@ -315,7 +244,7 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
     };
     let into_impl = info.needs_into.then(|| {
         quote! {
-            impl rboto::IntoValue for #name {
+            impl rv::IntoValue for #name {
                 fn into_value(self) -> rboto::Value {
                     match self {
                         #(#into_arms)*
@@ -327,7 +256,7 @@ pub fn union(ir: &Ir<'_>, shape: &str) -> TokenStream {
     });
     let from_impl = info.needs_from.then(|| {
         quote! {
-            impl rboto::FromValue for #name {
+            impl rv::FromValue for #name {
                 fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
                     Ok(match rv::Members::of(v, #label)?.take_union() {
                         #(#from_arms)*
@@ -373,46 +302,9 @@ pub fn string_enum(ir: &Ir<'_>, shape: &str) -> TokenStream {
         .map(|v| ident(v))
         .collect();
     let docs = short_docs(json);
-    let as_str = variants
-        .iter()
-        .zip(&values)
-        .map(|(v, s)| quote!(Self::#v => #s,));
-    let from_wire = variants
-        .iter()
-        .zip(&values)
-        .map(|(v, s)| quote!(#s => Self::#v,));
-    let variant_defs = variants.iter().zip(&values).map(|(v, s)| {
-        let doc = if s.contains('`') {
-            format!(" `` {s} ``")
-        } else {
-            format!(" `{s}`")
-        };
-        quote!(#[doc = #doc] #v,)
-    });
+    let entries = variants.iter().zip(&values).map(|(v, s)| quote!(#v = #s));
     quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variant_defs)*
-            /// A value this version of the SDK does not know.
-            Unknown(String),
-        }
-        impl #name {
-            /// Every value the model lists.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self { #(#as_str)* Self::Unknown(s) => s }
-            }
-        }
-        impl rv::StringEnum for #name {
-            fn as_str(&self) -> &str { #name::as_str(self) }
-            fn from_wire(s: String) -> Self {
-                match s.as_str() { #(#from_wire)* _ => Self::Unknown(s) }
-            }
-        }
-        rboto::enum_value!(str #name);
+        rboto::__string_enum!(#docs #name { #(#entries),* });
     }
 }
 
@@ -434,11 +326,14 @@ pub fn module_items(ir: &Ir<'_>, module: Module) -> Vec<TokenStream> {
         };
         items.push(item);
     }
-    if module == Module::Input {
-        for op in &ir.ops {
-            if let Some(from) = &op.synthesized_from {
-                items.push(synthesized_input(ir, &op.input_type, from.as_deref()));
-            }
+    for op in &ir.ops {
+        let (name, from) = match module {
+            Module::Input => (&op.input_type, &op.synthesized_from),
+            Module::Output => (&op.output_type, &op.output_synthesized_from),
+            _ => continue,
+        };
+        if let Some(from) = from {
+            items.push(synthesized(ir, name, from.as_deref(), module));
         }
     }
     items

@@ -132,12 +132,12 @@ pub fn waiters_file(ir: &Ir<'_>) -> Option<TokenStream> {
             quote! {
                 #(#docs)*
                 pub fn #f(self) -> Waiter<Self> {
-                    Waiter::new(self._client.clone(), self, &#stat)
+                    Waiter::of_input(self, &#stat)
                 }
             }
         });
         quote! {
-            impl super::input::#ty<rboto::ServiceClient> {
+            impl super::input::#ty {
                 #(#methods)*
             }
         }

@@ -54,10 +54,14 @@ pub struct OpInfo {
     /// The model's input shape, if any.
     pub input_shape: Option<String>,
     pub output_shape: Option<String>,
-    /// Rust name of the input type the client method returns.
+    /// Rust name of the input type the client method returns (`<Operation>Input`).
     pub input_type: String,
     /// `Some(shape)` when the input type is synthesized as a copy of a shared shape's members.
     pub synthesized_from: Option<Option<String>>,
+    /// Rust name of the output type `send()` resolves to (`<Operation>Output`).
+    pub output_type: String,
+    /// `Some(shape)` when the output type is synthesized (shared, nested or absent shape).
+    pub output_synthesized_from: Option<Option<String>>,
 }
 
 /// The resolved model.
@@ -138,6 +142,7 @@ impl<'m> Ir<'m> {
 
         // Operations and the roles they give shapes.
         let mut input_uses: HashMap<String, usize> = HashMap::new();
+        let mut output_uses: HashMap<String, usize> = HashMap::new();
         let mut inputs = BTreeSet::new();
         let mut outputs = BTreeSet::new();
         let mut exceptions = BTreeSet::new();
@@ -161,6 +166,9 @@ impl<'m> Ir<'m> {
             if let Some(s) = shape_of("input") {
                 *input_uses.entry(s).or_default() += 1;
             }
+            if let Some(s) = shape_of("output") {
+                *output_uses.entry(s).or_default() += 1;
+            }
             for e in op
                 .get("errors")
                 .and_then(Value::as_array)
@@ -178,14 +186,63 @@ impl<'m> Ir<'m> {
             }
         }
 
-        // Names: every shape type, plus synthesized inputs, unique across the crate.
-        let mut wanted: Vec<String> = order.clone();
+        // A shape that is some structure's member must stay a plain type in `types`.
+        let nested: HashSet<String> = shapes_json
+            .values()
+            .flat_map(|shape| children(shape).into_iter().map(|(_, t)| t))
+            .collect();
+        // Every operation has its own `<Operation>Input` and `<Operation>Output`. A shape that is
+        // one operation's input (or output) and nothing else becomes that type; otherwise the
+        // type is synthesized with the shape's members (or none).
         let op_names: Vec<String> = model.operations()?.keys().cloned().collect();
-        for op in &op_names {
-            wanted.push(format!("{op}Input"));
+        let mut sole_input_of: HashMap<String, String> = HashMap::new();
+        let mut sole_output_of: HashMap<String, String> = HashMap::new();
+        for (op_name, op) in model.operations()? {
+            let shape_of = |k: &str| {
+                op.get(k)
+                    .and_then(|r| r.str_at("shape"))
+                    .map(str::to_string)
+            };
+            if let Some(s) = shape_of("input") {
+                if input_uses[&s] == 1
+                    && !nested.contains(&s)
+                    && !outputs.contains(&s)
+                    && !exceptions.contains(&s)
+                {
+                    sole_input_of.insert(s, op_name.clone());
+                }
+            }
+            if let Some(s) = shape_of("output") {
+                if output_uses[&s] == 1
+                    && !nested.contains(&s)
+                    && !inputs.contains(&s)
+                    && !exceptions.contains(&s)
+                {
+                    sole_output_of.insert(s, op_name.clone());
+                }
+            }
         }
+        // Operation types are named first, so on a clash the model's other shape gets the suffix.
+        let mut wanted: Vec<String> = op_names.iter().map(|op| format!("{op}Input")).collect();
+        wanted.extend(op_names.iter().map(|op| format!("{op}Output")));
+        wanted.extend(order.iter().cloned());
         let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
         let type_names = naming::type_names(&refs);
+        let op_index: HashMap<&str, usize> = op_names
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.as_str(), i))
+            .collect();
+        let nops = op_names.len();
+        let shape_type_name = |i: usize, shape: &str| -> String {
+            if let Some(op) = sole_input_of.get(shape) {
+                type_names[op_index[op.as_str()]].clone()
+            } else if let Some(op) = sole_output_of.get(shape) {
+                type_names[nops + op_index[op.as_str()]].clone()
+            } else {
+                type_names[2 * nops + i].clone()
+            }
+        };
         let mut statics: Vec<String> = order.iter().map(|s| naming::static_name(s)).collect();
         naming::dedupe(&mut statics);
 
@@ -210,14 +267,11 @@ impl<'m> Ir<'m> {
         let mut shapes = BTreeMap::new();
         for (i, name) in order.iter().enumerate() {
             let shape = &shapes_json[name];
-            // An input shared by several operations is replaced by per-operation copies.
-            let sole_input =
-                inputs.contains(name) && input_uses.get(name).copied().unwrap_or(0) == 1;
-            let module = if sole_input {
+            let module = if sole_input_of.contains_key(name) {
                 Module::Input
             } else if exceptions.contains(name) {
                 Module::Error
-            } else if outputs.contains(name) {
+            } else if sole_output_of.contains_key(name) {
                 Module::Output
             } else {
                 Module::Types
@@ -238,7 +292,7 @@ impl<'m> Ir<'m> {
             shapes.insert(
                 name.clone(),
                 ShapeInfo {
-                    rust_name: type_names[i].clone(),
+                    rust_name: shape_type_name(i, name),
                     static_name: statics[i].clone(),
                     module,
                     needs_into: all_conversions || into_set.contains(name),
@@ -265,26 +319,25 @@ impl<'m> Ir<'m> {
                     .map(str::to_string)
             };
             let input_shape = shape_of("input");
-            let shared = input_shape
-                .as_ref()
-                .is_none_or(|s| input_uses.get(s).copied().unwrap_or(0) > 1);
-            let (input_type, synthesized_from) = if shared {
-                (
-                    type_names[order.len() + i].clone(),
-                    Some(input_shape.clone()),
-                )
-            } else {
-                let s = input_shape.clone().unwrap_or_default();
-                (shapes[&s].rust_name.clone(), None)
+            let (input_type, synthesized_from) = match &input_shape {
+                Some(s) if sole_input_of.contains_key(s) => (shapes[s].rust_name.clone(), None),
+                _ => (type_names[i].clone(), Some(input_shape.clone())),
+            };
+            let output_shape = shape_of("output");
+            let (output_type, output_synthesized_from) = match &output_shape {
+                Some(s) if sole_output_of.contains_key(s) => (shapes[s].rust_name.clone(), None),
+                _ => (type_names[nops + i].clone(), Some(output_shape.clone())),
             };
             ops.push(OpInfo {
                 name: op_name.clone(),
                 fn_name: fn_names[i].clone(),
                 static_name: op_statics[i].clone(),
                 input_shape,
-                output_shape: shape_of("output"),
+                output_shape,
                 input_type,
                 synthesized_from,
+                output_type,
+                output_synthesized_from,
             });
         }
 

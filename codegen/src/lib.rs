@@ -98,7 +98,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Files, Error> {
             #[allow(unused_imports)]
             use super::{#(#others::*),*};
             #[allow(unused_imports)]
-            use rboto::value as rv;
+            use rboto::__private as rv;
             #[allow(unused_imports)]
             use std::collections::HashMap;
         }

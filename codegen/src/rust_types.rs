@@ -112,31 +112,4 @@ impl Ir<'_> {
             t
         }
     }
-
-    /// Setter argument type and the expression turning `v` into the field value.
-    pub fn setter_arg(
-        &self,
-        parent: &str,
-        member: &str,
-        target: &str,
-    ) -> (TokenStream, TokenStream) {
-        if !parent.is_empty() && self.member_streams(parent, member) {
-            return (quote!(impl Into<rboto::Body>), quote!(v.into()));
-        }
-        let t = self.rust_type(target);
-        let boxed = self
-            .boxed
-            .contains(&(parent.to_string(), member.to_string()));
-        let json = self.json(target);
-        let by_into = match shape_type(json) {
-            "string" | "list" | "map" | "blob" | "timestamp" => true,
-            _ => json.bool_at("streaming") || json.bool_at("eventstream"),
-        };
-        match (by_into, boxed) {
-            (true, false) => (quote!(impl Into<#t>), quote!(v.into())),
-            (true, true) => (quote!(impl Into<#t>), quote!(Box::new(v.into()))),
-            (false, false) => (t, quote!(v)),
-            (false, true) => (t, quote!(Box::new(v))),
-        }
-    }
 }

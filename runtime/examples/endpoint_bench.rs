@@ -12,8 +12,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use rboto::__private::schema::{prelude, Member, Operation, Protocol, Service, Shape};
 use rboto::endpoint::{self, EndpointConfig};
-use rboto::schema::{prelude, Member, Operation, Protocol, Service, Shape};
 use rboto::Value;
 
 const BATCHES: usize = 20;

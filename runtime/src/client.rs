@@ -1,9 +1,10 @@
 //! The fixed request pipeline every operation of every service goes through:
 //! validate → serialize → resolve endpoint → sign → send → parse.
 //!
-//! Generated clients call [`ServiceClient::call`], which is generic only long enough to turn
-//! the typed input into a [`Value`]; everything else runs in the non-generic
-//! [`ServiceClient::call_dyn`], so the pipeline is compiled once, not once per operation.
+//! A generated input's `send()` is generic only long enough to turn the typed input into a
+//! [`Value`]; everything else runs in the non-generic [`ServiceClient::call_value`], boxed once,
+//! so the pipeline is compiled once and not once per operation in the caller's crate. Only
+//! turning the response value into the typed output ([`ResponseFuture`]) is per operation.
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled};
@@ -13,9 +14,10 @@ use crate::pipeline::compress;
 use crate::pipeline::endpoint::{self, Endpoint};
 use crate::pipeline::sign;
 use crate::protocol;
+use crate::response::{ResponseFuture, ResponseMetadata};
 use crate::retry::{self, RetryConfig, RetryHooks, RetryKind, RetryState, RetryStats};
 use crate::schema::{Operation, Protocol, Service};
-use crate::value::{FromValue, IntoValue, Value};
+use crate::value::{IntoValue, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,9 +26,14 @@ pub use presign::{Presign, PresignedRequest};
 
 /// Implemented by each generated input type: ties it to its operation and result types.
 pub trait OperationInput: IntoValue + Sized {
-    type Output: FromValue;
+    type Output: crate::Output;
     type Error: ModeledError;
     const OPERATION: &'static Operation;
+    /// The client this input was created by (`client.op()`), if any.
+    #[doc(hidden)]
+    fn __client(&self) -> Option<&ServiceClient> {
+        None
+    }
 }
 
 /// A service client's shared core: configuration, service metadata and the HTTP client.
@@ -123,20 +130,15 @@ impl ServiceClient {
         self.inner.service
     }
 
-    /// Sends `input` and returns its typed output.
-    pub async fn call<I: OperationInput>(&self, input: I) -> Result<I::Output, Error<I::Error>> {
-        let op = I::OPERATION;
-        let value = self.call_dyn(op, input.into_value()).await;
-        match value {
-            Ok(v) => I::Output::from_value(v).map_err(|e| {
-                Error::new(
-                    ErrorKind::ResponseParse,
-                    format!("unexpected response: {e}"),
-                )
-                .with_context(op.name, None)
-            }),
-            Err(e) => Err(e.into_typed()),
-        }
+    /// Sends `input` through this client and returns its typed output.
+    pub fn send_input<I: OperationInput>(&self, input: I) -> ResponseFuture<I::Output, I::Error> {
+        ResponseFuture::new(I::OPERATION, self.start(I::OPERATION, input.into_value()))
+    }
+
+    /// The pipeline for one call, as a boxed future compiled once for every operation.
+    fn start(&self, op: &'static Operation, input: Value) -> crate::response::RawFuture {
+        let client = self.clone();
+        Box::pin(async move { client.call_value(op, input).await })
     }
 
     /// The protocol this client speaks: the configured override if the service supports it.
@@ -163,12 +165,21 @@ impl ServiceClient {
         }
     }
 
-    /// The whole pipeline, on untyped values.
+    /// The whole pipeline, on untyped values: the output value.
     pub async fn call_dyn(
         &self,
         op: &'static Operation,
         input: Value,
     ) -> Result<Value, Error<RawModeled>> {
+        self.call_value(op, input).await.map(|(value, _)| value)
+    }
+
+    /// The whole pipeline, on untyped values: the output value and the response's metadata.
+    pub async fn call_value(
+        &self,
+        op: &'static Operation,
+        input: Value,
+    ) -> Result<(Value, ResponseMetadata), Error<RawModeled>> {
         let svc = self.inner.service;
         let config = &self.inner.config;
         let endpoint = endpoint::resolve(config, svc, op, &input)
@@ -234,7 +245,7 @@ impl ServiceClient {
         http: &SharedConnector,
         endpoint: &Endpoint,
         prepared: &mut Prepared,
-    ) -> Result<Value, Error<RawModeled>> {
+    ) -> Result<(Value, ResponseMetadata), Error<RawModeled>> {
         let svc = self.inner.service;
         let state = &self.inner.retry;
         let cfg = state.config;
@@ -273,12 +284,12 @@ impl ServiceClient {
                 None => one.await,
             };
             let Failure { error, response } = match outcome {
-                Ok((value, _)) => {
+                Ok((value, info)) => {
                     state.after_attempt(false);
                     if cfg.mode != retry::RetryMode::Legacy {
                         state.quota.release_after_success(last_acquired);
                     }
-                    return Ok(value);
+                    return Ok((value, info.metadata(attempt)));
                 }
                 Err(f) => f,
             };

@@ -12,6 +12,9 @@
 //! # Ok(()) }
 //! ```
 
+#[doc(hidden)]
+#[path = "private/mod.rs"]
+pub mod __private;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -25,12 +28,13 @@ pub mod paginator;
 mod pipeline;
 pub mod profile;
 pub mod protocol;
+mod response;
 pub mod retry;
-pub mod schema;
+mod schema;
 pub mod sigv4;
 pub mod types;
 pub mod validate;
-pub mod value;
+mod value;
 pub mod waiter;
 
 pub use client::{OperationInput, Presign, PresignedRequest, ServiceClient};
@@ -39,5 +43,7 @@ pub use credentials::Credentials;
 pub use credentials::{CachingProvider, CredentialsInfo, DefaultChain};
 pub use error::{Error, ErrorKind, ModeledError, ServiceError};
 pub use protocol::response_checksum::ChecksumMismatch;
+pub use response::{Output, ResponseFuture, ResponseMetadata};
+pub use schema::Protocol;
 pub use types::{Blob, Body, DateTime, Document};
-pub use value::{FromValue, IntoValue, Value};
+pub use value::Value;

@@ -20,11 +20,16 @@
 //! `limit_key` member; `max_items` stops after that many items of the first result key,
 //! truncating the last page.
 
+use crate::__private::unbound;
 use crate::client::{OperationInput, ServiceClient};
 use crate::error::{Error, ErrorKind, RawModeled};
 use crate::jmespath::{Expression, Json};
+use crate::response::{typed_output, ResponseMetadata};
 use crate::schema::{Operation, Shape};
-use crate::value::{FromValue, Value};
+use crate::value::Value;
+
+/// One raw page and the metadata of the response it came in.
+type RawPage = Result<(Value, ResponseMetadata), Error<RawModeled>>;
 
 /// One paginator of `paginators-1.json`. `output_token`, `more_results`, `result_key` and
 /// `non_aggregate_keys` are JMESPath expressions over the output; `input_token` and
@@ -72,7 +77,8 @@ impl PaginatorSpec {
 /// Pages through an operation. Create one with the generated `into_paginator()` on a bound
 /// input (`client.list_tables().into_paginator()`).
 pub struct Paginator<I> {
-    client: ServiceClient,
+    /// `None` for an input built without a client: the first page is that error.
+    client: Option<ServiceClient>,
     input: I,
     state: State,
 }
@@ -92,7 +98,17 @@ impl<I: OperationInput + Clone> Paginator<I> {
     /// A paginator sending `input` (with its members as set) through `client`.
     pub fn new(client: ServiceClient, input: I, spec: &'static PaginatorSpec) -> Self {
         Paginator {
-            client,
+            client: Some(client),
+            input,
+            state: State::new(spec, I::OPERATION),
+        }
+    }
+
+    /// A paginator sending `input` through the client that created it.
+    #[doc(hidden)]
+    pub fn of_input(input: I, spec: &'static PaginatorSpec) -> Self {
+        Paginator {
+            client: input.__client().cloned(),
             input,
             state: State::new(spec, I::OPERATION),
         }
@@ -116,16 +132,14 @@ impl<I: OperationInput + Clone> Paginator<I> {
         if self.state.done {
             return None;
         }
-        let input = self.input.clone().into_value();
         let op = self.state.op;
-        Some(match self.state.next_raw(&self.client, input).await? {
-            Ok(v) => I::Output::from_value(v).map_err(|e| {
-                Error::new(
-                    ErrorKind::ResponseParse,
-                    format!("unexpected response: {e}"),
-                )
-                .with_context(op.name, None)
-            }),
+        let Some(client) = &self.client else {
+            self.state.done = true;
+            return Some(Err(unbound(op).into_typed()));
+        };
+        let input = self.input.clone().into_value();
+        Some(match self.state.next_raw(client, input).await? {
+            Ok((value, metadata)) => typed_output(op, value, metadata),
             Err(e) => Err(e.into_typed()),
         })
     }
@@ -151,11 +165,14 @@ impl<I: OperationInput + Clone> Paginator<I> {
             if self.state.done {
                 break;
             }
+            let Some(client) = &self.client else {
+                return Err(unbound(self.state.op).into_typed());
+            };
             let input = self.input.clone().into_value();
-            let page = match self.state.next_raw(&self.client, input).await {
+            let page = match self.state.next_raw(client, input).await {
                 None => break,
                 Some(Err(e)) => return Err(e.into_typed()),
-                Some(Ok(v)) => v,
+                Some(Ok((v, _))) => v,
             };
             let eval = |expr: &str| -> Result<Json, Error<I::Error>> {
                 Expression::parse(expr)
@@ -299,17 +316,13 @@ impl State {
         }
     }
 
-    fn fail(&mut self, message: String) -> Option<Result<Value, Error<RawModeled>>> {
+    fn fail(&mut self, message: String) -> Option<RawPage> {
         self.done = true;
         Some(Err(pagination_error(self.op, message)))
     }
 
     /// Sends the next request; `None` when pagination is over.
-    async fn next_raw(
-        &mut self,
-        client: &ServiceClient,
-        mut input: Value,
-    ) -> Option<Result<Value, Error<RawModeled>>> {
+    async fn next_raw(&mut self, client: &ServiceClient, mut input: Value) -> Option<RawPage> {
         if self.done {
             return None;
         }
@@ -340,7 +353,7 @@ impl State {
             }
         }
 
-        let mut page = match client.call_dyn(self.op, input).await {
+        let (mut page, metadata) = match client.call_value(self.op, input).await {
             Ok(v) => v,
             Err(e) => {
                 self.done = true;
@@ -371,7 +384,7 @@ impl State {
                     truncate_at(&mut page, out_shape, &path, keep);
                 }
                 self.done = true;
-                return Some(Ok(page));
+                return Some(Ok((page, metadata)));
             }
             self.total_items += count;
         }
@@ -413,7 +426,7 @@ impl State {
         } else {
             self.next = Next::Tokens(tokens);
         }
-        Some(Ok(page))
+        Some(Ok((page, metadata)))
     }
 }
 
@@ -469,7 +482,7 @@ mod tests {
     struct Input {
         filter: Option<String>,
     }
-    impl crate::IntoValue for Input {
+    impl crate::value::IntoValue for Input {
         fn into_value(self) -> Value {
             Value::Struct(vec![self.filter.map(Value::Str), None, None])
         }
@@ -479,14 +492,18 @@ mod tests {
         things: Vec<String>,
         next: Option<String>,
     }
-    impl FromValue for Output {
+    impl crate::value::FromValue for Output {
         fn from_value(v: Value) -> Result<Self, crate::value::ConvertError> {
             let mut m = crate::value::Members::of(v, "Out")?;
-            Ok(Output {
-                things: m.take(0)?.unwrap_or_default(),
-                next: m.take(1)?,
-            })
+            let out = Output {
+                things: m.next().unwrap_or_default(),
+                next: m.next(),
+            };
+            m.finish(out)
         }
+    }
+    impl crate::Output for Output {
+        fn __set_response_metadata(&mut self, _: crate::ResponseMetadata) {}
     }
     impl OperationInput for Input {
         type Output = Output;

@@ -73,40 +73,78 @@ pub struct XmlNamespace {
     pub uri: &'static str,
 }
 
-/// Member flags, combined with `|` (one `u32` keeps [`Member`] small).
-pub type Flags = u32;
-pub const REQUIRED: Flags = 1;
-pub const FLATTENED: Flags = 1 << 1;
-pub const XML_ATTRIBUTE: Flags = 1 << 2;
-pub const IDEMPOTENCY_TOKEN: Flags = 1 << 3;
-pub const HOST_LABEL: Flags = 1 << 4;
-/// The member is the HTTP payload (`payload` on the structure).
-pub const PAYLOAD: Flags = 1 << 5;
-/// Header value is base64-encoded JSON (`jsonvalue`).
-pub const JSON_VALUE: Flags = 1 << 6;
-pub const SENSITIVE: Flags = 1 << 7;
-pub const DEPRECATED: Flags = 1 << 8;
-pub const EVENT_PAYLOAD: Flags = 1 << 9;
-pub const EVENT_HEADER: Flags = 1 << 10;
-/// Greedy URI label (`{Key+}`); derived from the operation's `requestUri`.
-pub const GREEDY_LABEL: Flags = 1 << 11;
+/// Defines a set of flags as its own type, so a member flag cannot be tested on a shape.
+macro_rules! flag_set {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct $name(u32);
+        impl $name {
+            pub const NONE: $name = $name(0);
+            /// Both sets together.
+            pub const fn union(self, other: $name) -> $name {
+                $name(self.0 | other.0)
+            }
+            /// Whether any flag of `other` is set.
+            pub const fn contains(self, other: $name) -> bool {
+                self.0 & other.0 != 0
+            }
+        }
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({:#x})", stringify!($name), self.0)
+            }
+        }
+    };
+}
 
-/// Shape flags.
-pub const STREAMING: Flags = 1 << 16;
-pub const REQUIRES_LENGTH: Flags = 1 << 17;
-pub const EVENT_STREAM: Flags = 1 << 18;
-pub const EXCEPTION: Flags = 1 << 19;
-pub const SHAPE_SENSITIVE: Flags = 1 << 20;
+flag_set!(
+    /// Flags of a [`Member`].
+    MemberFlags
+);
+flag_set!(
+    /// Flags of a [`Shape`].
+    ShapeFlags
+);
+flag_set!(
+    /// Flags of an [`Operation`].
+    OperationFlags
+);
+
+pub const REQUIRED: MemberFlags = MemberFlags(1);
+pub const FLATTENED: MemberFlags = MemberFlags(1 << 1);
+pub const XML_ATTRIBUTE: MemberFlags = MemberFlags(1 << 2);
+pub const IDEMPOTENCY_TOKEN: MemberFlags = MemberFlags(1 << 3);
+pub const HOST_LABEL: MemberFlags = MemberFlags(1 << 4);
+/// The member is the HTTP payload (`payload` on the structure).
+pub const PAYLOAD: MemberFlags = MemberFlags(1 << 5);
+/// Header value is base64-encoded JSON (`jsonvalue`).
+pub const JSON_VALUE: MemberFlags = MemberFlags(1 << 6);
+pub const SENSITIVE: MemberFlags = MemberFlags(1 << 7);
+pub const DEPRECATED: MemberFlags = MemberFlags(1 << 8);
+pub const EVENT_PAYLOAD: MemberFlags = MemberFlags(1 << 9);
+pub const EVENT_HEADER: MemberFlags = MemberFlags(1 << 10);
+/// Greedy URI label (`{Key+}`); derived from the operation's `requestUri`.
+pub const GREEDY_LABEL: MemberFlags = MemberFlags(1 << 11);
+/// A streaming payload (`streaming` on the member).
+pub const STREAMING: MemberFlags = MemberFlags(1 << 12);
+
+/// A streaming payload (`streaming` on the shape).
+pub const SHAPE_STREAMING: ShapeFlags = ShapeFlags(1);
+pub const REQUIRES_LENGTH: ShapeFlags = ShapeFlags(1 << 1);
+pub const EVENT_STREAM: ShapeFlags = ShapeFlags(1 << 2);
+pub const EXCEPTION: ShapeFlags = ShapeFlags(1 << 3);
+pub const SHAPE_SENSITIVE: ShapeFlags = ShapeFlags(1 << 4);
 /// The error is retryable (`retryable` trait).
-pub const RETRYABLE: Flags = 1 << 21;
+pub const RETRYABLE: ShapeFlags = ShapeFlags(1 << 5);
 /// The error is a throttling error (`retryable.throttling`).
-pub const THROTTLING: Flags = 1 << 22;
-pub const SENDER_FAULT: Flags = 1 << 23;
+pub const THROTTLING: ShapeFlags = ShapeFlags(1 << 6);
+pub const SENDER_FAULT: ShapeFlags = ShapeFlags(1 << 7);
 /// A document shape (`document: true`).
-pub const DOCUMENT: Flags = 1 << 24;
+pub const DOCUMENT: ShapeFlags = ShapeFlags(1 << 8);
 /// The shape is an event (`event: true`) inside an event stream.
-pub const EVENT: Flags = 1 << 25;
-pub const SHAPE_FLATTENED: Flags = 1 << 26;
+pub const EVENT: ShapeFlags = ShapeFlags(1 << 9);
+pub const SHAPE_FLATTENED: ShapeFlags = ShapeFlags(1 << 10);
 
 /// What kind of value a shape describes.
 #[derive(Debug)]
@@ -137,7 +175,7 @@ pub enum Kind {
 pub struct Shape {
     pub name: &'static str,
     pub kind: Kind,
-    pub flags: Flags,
+    pub flags: ShapeFlags,
     pub timestamp_format: Option<TimestampFormat>,
     pub xml_namespace: Option<&'static XmlNamespace>,
     /// Shape-level `locationName` (the XML element name of a structure or list member).
@@ -158,7 +196,7 @@ impl Shape {
         Shape {
             name,
             kind,
-            flags: 0,
+            flags: ShapeFlags::NONE,
             timestamp_format: None,
             xml_namespace: None,
             location_name: None,
@@ -180,8 +218,8 @@ impl Shape {
     pub const fn scalar(name: &'static str, kind: Kind) -> Shape {
         Shape::of(name, kind)
     }
-    pub const fn with(mut self, flags: Flags) -> Shape {
-        self.flags |= flags;
+    pub const fn with(mut self, flags: ShapeFlags) -> Shape {
+        self.flags = self.flags.union(flags);
         self
     }
     pub const fn ts(mut self, format: TimestampFormat) -> Shape {
@@ -198,11 +236,11 @@ impl Shape {
     }
     pub const fn error(mut self, code: &'static str, status: u16) -> Shape {
         self.error = Some(ErrorInfo { code, status });
-        self.flags |= EXCEPTION;
+        self.flags = self.flags.union(EXCEPTION);
         self
     }
-    pub const fn has(&self, flag: Flags) -> bool {
-        self.flags & flag != 0
+    pub const fn has(&self, flag: ShapeFlags) -> bool {
+        self.flags.contains(flag)
     }
     /// Structure or union members; empty for other kinds.
     pub fn members(&self) -> &'static [Member] {
@@ -228,7 +266,7 @@ pub struct Member {
     pub timestamp_format: Option<TimestampFormat>,
     /// `contextParam` name for endpoint resolution.
     pub context_param: Option<&'static str>,
-    pub flags: Flags,
+    pub flags: MemberFlags,
 }
 
 impl Member {
@@ -242,7 +280,7 @@ impl Member {
             xml_namespace: None,
             timestamp_format: None,
             context_param: None,
-            flags: 0,
+            flags: MemberFlags::NONE,
         }
     }
     /// A list member or map key/value: no name of its own.
@@ -263,8 +301,8 @@ impl Member {
         self.location_name = Some(location_name);
         self
     }
-    pub const fn with(mut self, flags: Flags) -> Member {
-        self.flags |= flags;
+    pub const fn with(mut self, flags: MemberFlags) -> Member {
+        self.flags = self.flags.union(flags);
         self
     }
     pub const fn query_name(mut self, name: &'static str) -> Member {
@@ -283,8 +321,8 @@ impl Member {
         self.context_param = Some(param);
         self
     }
-    pub const fn has(&self, flag: Flags) -> bool {
-        self.flags & flag != 0
+    pub const fn has(&self, flag: MemberFlags) -> bool {
+        self.flags.contains(flag)
     }
     /// The name on the wire: `locationName` if set, else the member name.
     pub fn wire_name(&self) -> &'static str {
@@ -302,7 +340,7 @@ impl Member {
     }
     /// A streaming payload: botocore marks either the member or its target `streaming`.
     pub fn is_streaming(&self) -> bool {
-        self.has(STREAMING) || self.target.has(STREAMING)
+        self.has(STREAMING) || self.target.has(SHAPE_STREAMING)
     }
 
     /// Sensitive on the member or on its target.
@@ -311,16 +349,22 @@ impl Member {
     }
 }
 
+/// [`Member::new`] under the short name generated schemas use (`m("Bucket", &BUCKET_NAME)`):
+/// it is most of every generated `schema.rs`, so its length counts.
+pub const fn member(name: &'static str, target: &'static Shape) -> Member {
+    Member::new(name, target)
+}
+
 /// Operation flags.
-pub const HTTP_CHECKSUM_REQUIRED: Flags = 1;
+pub const HTTP_CHECKSUM_REQUIRED: OperationFlags = OperationFlags(1);
 /// Request checksum required by the `httpChecksum` trait.
-pub const REQUEST_CHECKSUM_REQUIRED: Flags = 1 << 1;
+pub const REQUEST_CHECKSUM_REQUIRED: OperationFlags = OperationFlags(1 << 1);
 /// Sign with `UNSIGNED-PAYLOAD` (`authtype: v4-unsigned-body` / `unsignedPayload`).
-pub const UNSIGNED_PAYLOAD: Flags = 1 << 2;
+pub const UNSIGNED_PAYLOAD: OperationFlags = OperationFlags(1 << 2);
 /// No authentication (`authtype: none` / `auth: ["smithy.api#noAuth"]`).
-pub const NO_AUTH: Flags = 1 << 3;
-pub const OP_DEPRECATED: Flags = 1 << 4;
-pub const ENDPOINT_DISCOVERY: Flags = 1 << 5;
+pub const NO_AUTH: OperationFlags = OperationFlags(1 << 3);
+pub const OP_DEPRECATED: OperationFlags = OperationFlags(1 << 4);
+pub const ENDPOINT_DISCOVERY: OperationFlags = OperationFlags(1 << 5);
 
 /// The `httpChecksum` trait of an operation.
 #[derive(Debug)]
@@ -355,7 +399,7 @@ pub struct Operation {
     pub result_wrapper: Option<&'static str>,
     /// Indexes into [`Service::errors`].
     pub errors: &'static [u16],
-    pub flags: Flags,
+    pub flags: OperationFlags,
     /// `endpoint.hostPrefix`, with `{Label}` placeholders.
     pub host_prefix: Option<&'static str>,
     /// `auth` (e.g. `aws.auth#sigv4`), in preference order; empty when not modeled.
@@ -386,7 +430,7 @@ impl Operation {
             output,
             result_wrapper: None,
             errors: &[],
-            flags: 0,
+            flags: OperationFlags::NONE,
             host_prefix: None,
             auth: &[],
             http_checksum: None,
@@ -399,8 +443,8 @@ impl Operation {
         self.errors = errors;
         self
     }
-    pub const fn with(mut self, flags: Flags) -> Operation {
-        self.flags |= flags;
+    pub const fn with(mut self, flags: OperationFlags) -> Operation {
+        self.flags = self.flags.union(flags);
         self
     }
     pub const fn status(mut self, code: u16) -> Operation {
@@ -435,8 +479,8 @@ impl Operation {
         self.request_compression = encodings;
         self
     }
-    pub const fn has(&self, flag: Flags) -> bool {
-        self.flags & flag != 0
+    pub const fn has(&self, flag: OperationFlags) -> bool {
+        self.flags.contains(flag)
     }
 }
 

@@ -88,15 +88,24 @@ pub fn opt<T: IntoValue>(v: Option<T>) -> Option<Value> {
 
 /// Positional structure members being moved into typed fields.
 pub struct Members {
-    values: Vec<Option<Value>>,
+    values: std::vec::IntoIter<Option<Value>>,
     shape: &'static str,
+    /// Index of the member [`Members::next`] reads next.
+    index: usize,
+    /// The first member that failed to convert.
+    error: Option<ConvertError>,
 }
 
 impl Members {
     /// Takes a structure value apart; `shape` names it in errors.
     pub fn of(value: Value, shape: &'static str) -> Result<Members, ConvertError> {
         match value {
-            Value::Struct(values) => Ok(Members { values, shape }),
+            Value::Struct(values) => Ok(Members {
+                values: values.into_iter(),
+                shape,
+                index: 0,
+                error: None,
+            }),
             other => Err(ConvertError::new(format!(
                 "{shape}: expected structure, found {}",
                 other.type_name()
@@ -104,22 +113,38 @@ impl Members {
         }
     }
 
-    /// Member `i` converted to `T`, or `None` when absent.
-    pub fn take<T: FromValue>(&mut self, i: usize) -> Result<Option<T>, ConvertError> {
-        match self.values.get_mut(i).and_then(Option::take) {
-            None => Ok(None),
-            Some(v) => T::from_value(v)
-                .map(Some)
-                .map_err(|e| ConvertError::new(format!("{}[{i}]: {}", self.shape, e.message))),
+    /// The next member converted to `T`, or `None` when absent. A member that does not convert
+    /// is remembered for [`Members::finish`] and reads as `None`, so generated code needs no
+    /// branch per member.
+    #[allow(clippy::should_implement_trait)] // not an iterator: each call yields its own type
+    pub fn next<T: FromValue>(&mut self) -> Option<T> {
+        let i = self.index;
+        self.index += 1;
+        match T::from_value(self.values.next()??) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                if self.error.is_none() {
+                    self.error = Some(ConvertError::new(format!(
+                        "{}[{i}]: {}",
+                        self.shape, e.message
+                    )));
+                }
+                None
+            }
+        }
+    }
+
+    /// `value`, unless a member failed to convert.
+    pub fn finish<T>(self, value: T) -> Result<T, ConvertError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(value),
         }
     }
 
     /// The set member of a union: its index and value.
     pub fn take_union(self) -> Option<(usize, Value)> {
-        self.values
-            .into_iter()
-            .enumerate()
-            .find_map(|(i, v)| v.map(|v| (i, v)))
+        self.values.enumerate().find_map(|(i, v)| v.map(|v| (i, v)))
     }
 }
 
@@ -340,42 +365,42 @@ pub trait IntEnum: Sized {
 #[macro_export]
 macro_rules! enum_value {
     (str $t:ty) => {
-        impl $crate::IntoValue for $t {
+        impl $crate::__private::IntoValue for $t {
             fn into_value(self) -> $crate::Value {
-                $crate::Value::Str($crate::value::StringEnum::as_str(&self).to_owned())
+                $crate::Value::Str($crate::__private::StringEnum::as_str(&self).to_owned())
             }
         }
-        impl $crate::FromValue for $t {
+        impl $crate::__private::FromValue for $t {
             fn from_value(
                 v: $crate::Value,
-            ) -> ::std::result::Result<Self, $crate::value::ConvertError> {
-                <::std::string::String as $crate::FromValue>::from_value(v)
-                    .map(<$t as $crate::value::StringEnum>::from_wire)
+            ) -> ::std::result::Result<Self, $crate::__private::ConvertError> {
+                <::std::string::String as $crate::__private::FromValue>::from_value(v)
+                    .map(<$t as $crate::__private::StringEnum>::from_wire)
             }
         }
         impl ::std::convert::From<&str> for $t {
             fn from(s: &str) -> Self {
-                <$t as $crate::value::StringEnum>::from_wire(s.to_owned())
+                <$t as $crate::__private::StringEnum>::from_wire(s.to_owned())
             }
         }
         impl ::std::fmt::Display for $t {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str($crate::value::StringEnum::as_str(self))
+                f.write_str($crate::__private::StringEnum::as_str(self))
             }
         }
     };
     (int $t:ty) => {
-        impl $crate::IntoValue for $t {
+        impl $crate::__private::IntoValue for $t {
             fn into_value(self) -> $crate::Value {
-                $crate::Value::Int(i64::from($crate::value::IntEnum::as_i32(&self)))
+                $crate::Value::Int(i64::from($crate::__private::IntEnum::as_i32(&self)))
             }
         }
-        impl $crate::FromValue for $t {
+        impl $crate::__private::FromValue for $t {
             fn from_value(
                 v: $crate::Value,
-            ) -> ::std::result::Result<Self, $crate::value::ConvertError> {
-                <i32 as $crate::FromValue>::from_value(v)
-                    .map(<$t as $crate::value::IntEnum>::from_wire)
+            ) -> ::std::result::Result<Self, $crate::__private::ConvertError> {
+                <i32 as $crate::__private::FromValue>::from_value(v)
+                    .map(<$t as $crate::__private::IntEnum>::from_wire)
             }
         }
     };
@@ -392,12 +417,22 @@ mod tests {
     }
 
     #[test]
-    fn members_take_reports_path() {
-        let mut m = Members::of(Value::Struct(vec![Some(Value::Bool(true))]), "Foo").unwrap();
-        let err = m.take::<String>(0).unwrap_err();
-        assert_eq!(err.message, "Foo[0]: expected string, found boolean");
-        assert_eq!(m.take::<String>(0), Ok(None));
-        assert_eq!(m.take::<String>(7), Ok(None));
+    fn members_report_the_first_bad_member_with_its_path() {
+        let value = Value::Struct(vec![
+            Some(Value::Str("ok".into())),
+            Some(Value::Bool(true)),
+            Some(Value::Int(1)),
+        ]);
+        let mut m = Members::of(value, "Foo").unwrap();
+        assert_eq!(m.next::<String>(), Some("ok".to_string()));
+        assert_eq!(m.next::<String>(), None);
+        assert_eq!(m.next::<String>(), None);
+        assert_eq!(m.next::<String>(), None, "past the last member");
+        let err = m.finish(()).unwrap_err();
+        assert_eq!(err.message, "Foo[1]: expected string, found boolean");
+        let mut fine = Members::of(Value::Struct(vec![None]), "Foo").unwrap();
+        assert_eq!(fine.next::<String>(), None);
+        assert_eq!(fine.finish(7), Ok(7));
     }
 
     #[test]

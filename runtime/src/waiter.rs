@@ -28,11 +28,13 @@
 //!     .await?;
 //! ```
 
+use crate::__private::unbound;
 use crate::client::{OperationInput, ServiceClient};
 use crate::error::{Error, ErrorKind, RawModeled, Unmodeled};
 use crate::jmespath::{Expression, Json};
+use crate::response::{typed_output, ResponseMetadata};
 use crate::schema::Operation;
-use crate::value::{FromValue, Value};
+use crate::value::Value;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
@@ -273,7 +275,8 @@ impl<E: fmt::Debug> std::error::Error for WaiterError<E> {
 /// [`Waiter::wait`]). Succeeds with the last output, or `None` when success was an error
 /// (`TableNotExists` matching `ResourceNotFoundException`).
 pub struct Waiter<I> {
-    client: ServiceClient,
+    /// `None` for an input built without a client: waiting fails at once.
+    client: Option<ServiceClient>,
     input: I,
     spec: &'static WaiterSpec,
     delay: Duration,
@@ -293,7 +296,19 @@ impl<I> fmt::Debug for Waiter<I> {
 impl<I: OperationInput + Clone> Waiter<I> {
     pub fn new(client: ServiceClient, input: I, spec: &'static WaiterSpec) -> Self {
         Waiter {
-            client,
+            client: Some(client),
+            input,
+            spec,
+            delay: Duration::from_secs(u64::from(spec.delay)),
+            max_attempts: spec.max_attempts,
+        }
+    }
+
+    /// A waiter polling through the client that created `input`.
+    #[doc(hidden)]
+    pub fn of_input(input: I, spec: &'static WaiterSpec) -> Self {
+        Waiter {
+            client: input.__client().cloned(),
             input,
             spec,
             delay: Duration::from_secs(u64::from(spec.delay)),
@@ -323,6 +338,17 @@ impl<I: OperationInput + Clone> Waiter<I> {
             max_attempts,
         } = self;
         let op = I::OPERATION;
+        let Some(client) = client else {
+            let error = unbound(op);
+            return Err(WaiterError {
+                waiter: spec.name,
+                kind: WaiterErrorKind::RequestFailed,
+                reason: error.message().to_string(),
+                last_response: None,
+                last_error: Some(error.into_typed()),
+            });
+        };
+        let mut metadata = ResponseMetadata::default();
         let mut run = Run {
             op,
             spec,
@@ -331,7 +357,14 @@ impl<I: OperationInput + Clone> Waiter<I> {
             last_matched: None,
         };
         let done = loop {
-            let outcome = client.call_dyn(op, input.clone().into_value()).await;
+            let outcome =
+                client
+                    .call_value(op, input.clone().into_value())
+                    .await
+                    .map(|(value, meta)| {
+                        metadata = meta;
+                        value
+                    });
             match run.step(outcome) {
                 Some(done) => break done,
                 None => tokio::time::sleep(delay).await,
@@ -346,13 +379,15 @@ impl<I: OperationInput + Clone> Waiter<I> {
         };
         match done {
             Ok(None) => Ok(None),
-            Ok(Some(v)) => I::Output::from_value(v).map(Some).map_err(|e| WaiterError {
-                waiter: spec.name,
-                kind: WaiterErrorKind::RequestFailed,
-                reason: format!("unexpected response: {e}"),
-                last_response: None,
-                last_error: None,
-            }),
+            Ok(Some(v)) => typed_output(op, v, metadata)
+                .map(Some)
+                .map_err(|e| WaiterError {
+                    waiter: spec.name,
+                    kind: WaiterErrorKind::RequestFailed,
+                    reason: e.message().to_string(),
+                    last_response: None,
+                    last_error: Some(e),
+                }),
             Err(e) => Err(typed(e)),
         }
     }

@@ -9,8 +9,9 @@
 //! `rboto::protocol::parse_output`/`parse_error` with the generated operation statics and then
 //! converted to the typed output, under `catch_unwind`.
 
-use rboto::schema::{Operation, Protocol, Service};
-use rboto::{Config, Credentials, ErrorKind, FromValue};
+use rboto::__private::schema::{Operation, Protocol, Service};
+use rboto::__private::FromValue;
+use rboto::{Config, Credentials, ErrorKind};
 use std::fmt::Debug;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -1314,7 +1315,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_sqs::schema::ops::RECEIVE_MESSAGE,
             headers: xml.clone(),
             body: SQS_RECEIVE.into(),
-            typed: typed::<rboto_sqs::output::ReceiveMessageResult>,
+            typed: typed::<rboto_sqs::output::ReceiveMessageOutput>,
         },
         Sample {
             label: "query SQS GetQueueUrl",
@@ -1323,7 +1324,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_sqs::schema::ops::GET_QUEUE_URL,
             headers: xml.clone(),
             body: SQS_GET_QUEUE_URL.into(),
-            typed: typed::<rboto_sqs::output::GetQueueUrlResult>,
+            typed: typed::<rboto_sqs::output::GetQueueUrlOutput>,
         },
         Sample {
             label: "query STS AssumeRole",
@@ -1332,7 +1333,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_sts::schema::ops::ASSUME_ROLE,
             headers: xml.clone(),
             body: STS_ASSUME_ROLE.into(),
-            typed: typed::<rboto_sts::output::AssumeRoleResponse>,
+            typed: typed::<rboto_sts::output::AssumeRoleOutput>,
         },
         Sample {
             label: "query error",
@@ -1341,7 +1342,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_sqs::schema::ops::GET_QUEUE_URL,
             headers: xml.clone(),
             body: QUERY_ERROR.into(),
-            typed: typed::<rboto_sqs::output::GetQueueUrlResult>,
+            typed: typed::<rboto_sqs::output::GetQueueUrlOutput>,
         },
         Sample {
             label: "ec2 DescribeInstances",
@@ -1350,7 +1351,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_ec2::schema::ops::DESCRIBE_INSTANCES,
             headers: xml.clone(),
             body: EC2_DESCRIBE_INSTANCES.into(),
-            typed: typed::<rboto_ec2::output::DescribeInstancesResult>,
+            typed: typed::<rboto_ec2::output::DescribeInstancesOutput>,
         },
         Sample {
             label: "ec2 error",
@@ -1359,7 +1360,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_ec2::schema::ops::DESCRIBE_INSTANCES,
             headers: xml.clone(),
             body: EC2_ERROR.into(),
-            typed: typed::<rboto_ec2::output::DescribeInstancesResult>,
+            typed: typed::<rboto_ec2::output::DescribeInstancesOutput>,
         },
         Sample {
             label: "rest-xml S3 ListObjectsV2",
@@ -1389,7 +1390,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_route53::schema::ops::LIST_HOSTED_ZONES,
             headers: vec![("content-type", "text/xml")],
             body: R53_LIST_ZONES.into(),
-            typed: typed::<rboto_route53::output::ListHostedZonesResponse>,
+            typed: typed::<rboto_route53::output::ListHostedZonesOutput>,
         },
         Sample {
             label: "rest-json Lambda ListFunctions",
@@ -1398,7 +1399,7 @@ fn corpus() -> Vec<Sample> {
             op: &rboto_lambda::schema::ops::LIST_FUNCTIONS,
             headers: vec![("content-type", "application/json")],
             body: LAMBDA_LIST_FUNCTIONS.into(),
-            typed: typed::<rboto_lambda::output::ListFunctionsResponse>,
+            typed: typed::<rboto_lambda::output::ListFunctionsOutput>,
         },
         Sample {
             label: "rest-json Lambda error",
@@ -1410,7 +1411,7 @@ fn corpus() -> Vec<Sample> {
                 ("x-amzn-errortype", "ResourceNotFoundException:http://x/"),
             ],
             body: LAMBDA_ERROR.into(),
-            typed: typed::<rboto_lambda::output::ListFunctionsResponse>,
+            typed: typed::<rboto_lambda::output::ListFunctionsOutput>,
         },
         Sample {
             label: "cbor CloudWatch ListMetrics",

@@ -23,7 +23,7 @@ const TRAIL_ARN: &str = "arn:aws:cloudtrail:us-east-1:123456789012:trail/rboto-a
 /// The test trail's status.
 async fn trail_status(
     ct: &rboto_cloudtrail::Client,
-) -> rboto_cloudtrail::output::GetTrailStatusResponse {
+) -> rboto_cloudtrail::output::GetTrailStatusOutput {
     ct.get_trail_status()
         .name(TRAIL)
         .send()
@@ -349,9 +349,7 @@ fn assert_lookup_request(request: &CapturedRequest, next_token: Option<&str>) {
     assert_eq!(body_json(request), expected);
 }
 
-fn lookup(
-    ct: &rboto_cloudtrail::Client,
-) -> rboto_cloudtrail::input::LookupEventsRequest<rboto::ServiceClient> {
+fn lookup(ct: &rboto_cloudtrail::Client) -> rboto_cloudtrail::input::LookupEventsInput {
     ct.lookup_events()
         .lookup_attributes(by_event_source())
         .start_time(DateTime::from_secs(START))
@@ -476,7 +474,7 @@ async fn lookup_events_with_an_unknown_attribute_is_a_modeled_error() {
     let err = ct
         .lookup_events()
         .lookup_attributes(vec![LookupAttribute::default()
-            .attribute_key(LookupAttributeKey::Unknown("ErrorCode".into()))
+            .attribute_key(LookupAttributeKey::from("ErrorCode"))
             .attribute_value("AccessDenied")])
         .send()
         .await

@@ -5,7 +5,7 @@
 //! non-S3 services (Lambda `ListFunctions`, Route53 `ListHostedZones`, Lambda `GetFunction`)
 //! always fail moto's verification (`shared/MOTO.md`), so those run with it off.
 
-use rboto::schema::Protocol;
+use rboto::__private::schema::Protocol;
 use rboto::{Config, ErrorKind};
 use rboto_tests::moto::take_turn as session;
 

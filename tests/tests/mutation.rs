@@ -41,10 +41,10 @@ use std::path::{Path, PathBuf};
 
 use harness::{check, Report, Target};
 use mutate::{Grammar, Rng};
+use rboto::__private::schema::{Operation, Protocol, Service};
 use rboto::endpoint::RuleSet;
 use rboto::profile::{self, FileKind, ParsedFile};
 use rboto::protocol::{self, Response};
-use rboto::schema::{Operation, Protocol, Service};
 use rules::ParamSet;
 use serde_json::Value as Json;
 

@@ -233,7 +233,7 @@ fn quick_http() -> HttpSettings {
 /// A client of `service` whose backoff is recorded, with jitter fixed at `jitter`.
 fn client(
     config: Config,
-    service: &'static rboto::schema::Service,
+    service: &'static rboto::__private::schema::Service,
     jitter: f64,
 ) -> (ServiceClient, Recorder) {
     let rec = Recorder::default();
@@ -258,8 +258,7 @@ fn ddb(endpoint: &str, jitter: f64) -> (ServiceClient, Recorder) {
 async fn list_tables(
     c: &ServiceClient,
 ) -> Result<rboto_dynamodb::output::ListTablesOutput, rboto_dynamodb::Error> {
-    rboto_dynamodb::input::ListTablesInput::with_client(c.clone())
-        .send()
+    c.send_input(rboto_dynamodb::input::ListTablesInput::default())
         .await
 }
 
@@ -276,13 +275,13 @@ async fn transient_errors_are_retried_with_one_invocation_id_and_the_same_body()
     .await;
     let (c, sleeps) = ddb(&server.endpoint, 1.0);
     let item = HashMap::from([("k".to_string(), AttributeValue::default().s("v"))]);
-    rboto_dynamodb::input::TransactWriteItemsInput::with_client(c.clone())
-        .transact_items(vec![
-            TransactWriteItem::default().put(Put::default().table_name("t").item(item))
-        ])
-        .send()
-        .await
-        .expect("succeeds on the third attempt");
+    c.send_input(
+        rboto_dynamodb::input::TransactWriteItemsInput::default().transact_items(vec![
+            TransactWriteItem::default().put(Put::default().table_name("t").item(item)),
+        ]),
+    )
+    .await
+    .expect("succeeds on the third attempt");
 
     let reqs = server.requests();
     assert_eq!(reqs.len(), 3);
@@ -661,8 +660,8 @@ async fn sts_idp_communication_error_is_retried() {
         &rboto_sts::schema::ops::SERVICE,
         1.0,
     );
-    let out = rboto_sts::input::GetCallerIdentityRequest::with_client(c)
-        .send()
+    let out = c
+        .send_input(rboto_sts::input::GetCallerIdentityInput::default())
         .await
         .expect("retried");
     assert_eq!(out.account.as_deref(), Some("123456789012"));
@@ -698,8 +697,8 @@ fn service_error(code: &str, status: u16) -> Error<RawModeled> {
 }
 
 fn verdict(
-    svc: &'static rboto::schema::Service,
-    op: &'static rboto::schema::Operation,
+    svc: &'static rboto::__private::schema::Service,
+    op: &'static rboto::__private::schema::Operation,
     e: &Error<RawModeled>,
 ) -> Option<RetryKind> {
     retry::classify(&retry::Attempt {
@@ -776,11 +775,13 @@ async fn a_file_body_is_streamed_and_sent_whole_again_on_retry() {
     );
     let body = rboto::Body::from_path(&path).await.expect("open");
     assert_eq!(body.content_length(), Some(data.len() as u64));
-    let out = rboto_s3::input::PutObjectRequest::with_client(c.clone())
-        .bucket("b")
-        .key("k")
-        .body(body)
-        .send()
+    let out = c
+        .send_input(
+            rboto_s3::input::PutObjectInput::default()
+                .bucket("b")
+                .key("k")
+                .body(body),
+        )
         .await
         .expect("succeeds on the second attempt");
     assert_eq!(out.e_tag.as_deref(), Some("\"abc\""));

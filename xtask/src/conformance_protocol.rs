@@ -534,17 +534,21 @@ fn operation_statics(schema: &str) -> HashMap<String, String> {
     out
 }
 
-/// Operation static → input type, from `operations.rs`'s `impl OperationInput for X<C>`.
+/// Operation static → input type, from `operations.rs`'s
+/// `rboto::__operations!(Exception; Input => Output = super::schema::ops::STATIC, "Name"; ...)`.
 fn operation_inputs(operations: &str) -> HashMap<String, String> {
     let s = squeeze(operations);
     let mut out = HashMap::new();
-    let mut rest = s.as_str();
-    while let Some(i) = rest.find("rboto::OperationInputfor") {
-        rest = &rest[i + "rboto::OperationInputfor".len()..];
-        let ty = ident_at(rest);
+    let Some(start) = s.find("rboto::__operations!(") else {
+        return out;
+    };
+    for entry in s[start..].split(';').skip(1) {
+        let Some((input, rest)) = entry.split_once("=>") else {
+            continue;
+        };
         if let Some(j) = rest.find("schema::ops::") {
             let stat = ident_at(&rest[j + "schema::ops::".len()..]);
-            out.insert(stat, ty);
+            out.insert(stat, input.to_string());
         }
     }
     out

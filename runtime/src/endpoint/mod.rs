@@ -18,7 +18,7 @@
 //! # Use from the request pipeline
 //!
 //! ```no_run
-//! # fn demo(service: &'static rboto::schema::Service, op: &'static rboto::schema::Operation,
+//! # fn demo(service: &'static rboto::__private::schema::Service, op: &'static rboto::__private::schema::Operation,
 //! #         input: &rboto::Value) -> Result<(), rboto::endpoint::EndpointError> {
 //! use rboto::endpoint::{self, EndpointConfig};
 //! let cfg = EndpointConfig { region: Some("us-west-2".into()), ..Default::default() };

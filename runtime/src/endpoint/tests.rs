@@ -157,7 +157,7 @@ static GET_INPUT: Shape = Shape {
         Member::new("Bucket", &prelude::STRING).ctx("Bucket"),
         Member::new("Key", &prelude::STRING).ctx("Key"),
     ]),
-    flags: 0,
+    flags: crate::schema::ShapeFlags::NONE,
     timestamp_format: None,
     xml_namespace: None,
     location_name: None,

@@ -4,6 +4,7 @@
 use super::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
 use crate::protocol::{self, Response};
+use crate::response::ResponseMetadata;
 use crate::retry;
 use crate::schema::{Kind, Operation, Protocol, Service, Shape, PAYLOAD};
 use crate::types::Body;
@@ -118,6 +119,45 @@ pub(crate) struct ResponseInfo {
     pub crc32_mismatch: bool,
     /// When the response head arrived, by the local clock.
     pub received_at: Option<std::time::SystemTime>,
+    /// The status code and headers (for a success's [`ResponseMetadata`]).
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    /// The request id found in a query/EC2 success body.
+    pub body_request_id: Option<String>,
+}
+
+impl ResponseInfo {
+    /// boto3's `ResponseMetadata` of a successful response after `attempts` attempts.
+    pub fn metadata(self, attempts: u32) -> ResponseMetadata {
+        let header = |name: &str| {
+            self.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        ResponseMetadata {
+            request_id: header("x-amzn-requestid")
+                .or_else(|| header("x-amz-request-id"))
+                .or(self.body_request_id.clone()),
+            host_id: header("x-amz-id-2"),
+            http_status_code: self.status,
+            retry_attempts: attempts.saturating_sub(1),
+            http_headers: self.headers,
+        }
+    }
+}
+
+/// The `<RequestId>` (query) or `<requestId>` (EC2) element of a success body.
+fn body_request_id(protocol: Protocol, body: &[u8]) -> Option<String> {
+    let tag = match protocol {
+        Protocol::Query => "RequestId>",
+        Protocol::Ec2 => "requestId>",
+        _ => return None,
+    };
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find(&format!("<{tag}"))? + tag.len() + 1;
+    let len = text[start..].find('<')?;
+    Some(text[start..start + len].trim().to_string())
 }
 
 /// A failed attempt: the error, and the response when one arrived.
@@ -157,6 +197,9 @@ pub(crate) async fn parse(
         retry_after: header("x-amz-retry-after"),
         crc32_mismatch: false,
         received_at: Some(std::time::SystemTime::now()),
+        status,
+        headers: parts.headers.clone(),
+        body_request_id: None,
     };
     let success = (200..300).contains(&status);
     let mut validator = if success {
@@ -228,6 +271,7 @@ pub(crate) async fn parse(
         });
     }
     if success {
+        info.body_request_id = body_request_id(protocol, &bytes);
         return match protocol::parse_output(protocol, service, op, &resp, payload) {
             Ok(v) => Ok((v, info)),
             Err(e) => Err(Failure {

@@ -24,3 +24,26 @@ impl<T> std::fmt::Debug for Redacted<'_, T> {
         }
     }
 }
+
+/// A string enum value this version of the SDK does not know (the payload of each generated
+/// enum's `Unknown` variant). Only the SDK creates one, from a response, so `Unknown` never holds
+/// a value the enum has a variant for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    pub(crate) fn new(value: String) -> Self {
+        UnknownValue(value)
+    }
+
+    /// The value as it came on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}

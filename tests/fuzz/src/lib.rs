@@ -10,9 +10,9 @@
 //! The main workspace compiles this file too (`tests/tests/fuzz_replay.rs`) and replays each
 //! target on its seed corpus on stable Rust, calling the function its `fuzz_targets/*.rs` calls.
 
+use rboto::__private::schema::{Operation, Protocol, Service};
+use rboto::__private::FromValue;
 use rboto::protocol::{self, Response};
-use rboto::schema::{Operation, Protocol, Service};
-use rboto::FromValue;
 
 type Convert = fn(rboto::Value) -> bool;
 
@@ -137,7 +137,7 @@ pub fn query(data: &[u8]) {
         let targets = [Target {
             service: &ops::SERVICE,
             op: &ops::ASSUME_ROLE,
-            convert: convert::<rboto_sts::output::AssumeRoleResponse>,
+            convert: convert::<rboto_sts::output::AssumeRoleOutput>,
             headers: XML,
             fuzzed_headers: &[],
         }];
@@ -147,7 +147,7 @@ pub fn query(data: &[u8]) {
         let targets = [Target {
             service: &ops::SERVICE,
             op: &ops::DESCRIBE_INSTANCES,
-            convert: convert::<rboto_ec2::output::DescribeInstancesResult>,
+            convert: convert::<rboto_ec2::output::DescribeInstancesOutput>,
             headers: XML,
             fuzzed_headers: &[],
         }];
@@ -200,14 +200,14 @@ pub fn rest_json(data: &[u8]) {
         Target {
             service: &ops::SERVICE,
             op: &ops::LIST_FUNCTIONS,
-            convert: convert::<o::ListFunctionsResponse>,
+            convert: convert::<o::ListFunctionsOutput>,
             headers: JSON,
             fuzzed_headers: &["x-amzn-errortype"],
         },
         Target {
             service: &ops::SERVICE,
             op: &ops::GET_FUNCTION,
-            convert: convert::<o::GetFunctionResponse>,
+            convert: convert::<o::GetFunctionOutput>,
             headers: JSON,
             fuzzed_headers: &["x-amzn-errortype"],
         },

@@ -43,9 +43,9 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rboto::__private::schema::{Operation, Service};
 use rboto::config::{Env, S3AddressingStyle};
 use rboto::endpoint::{self, EndpointError, ParamValue, Params, ResolvedEndpoint, RuleSet};
-use rboto::schema::{Operation, Service};
 use rboto::{Config, Credentials, ServiceClient};
 use serde_json::{Map, Value as Json};
 

@@ -47,12 +47,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 
 use base64::Engine as _;
+use rboto::__private::schema::{Kind, Location, Operation, Protocol, Shape, IDEMPOTENCY_TOKEN};
+use rboto::__private::ConvertError;
+use rboto::__private::{FromValue, IntoValue};
 use rboto::error::RawModeled;
-use rboto::schema::{Kind, Location, Operation, Protocol, Shape, IDEMPOTENCY_TOKEN};
-use rboto::value::ConvertError;
-use rboto::{
-    Blob, Body, Config, Credentials, DateTime, Document, FromValue, IntoValue, ServiceClient, Value,
-};
+use rboto::{Blob, Body, Config, Credentials, DateTime, Document, ServiceClient, Value};
 use serde_json::{json, Map, Value as Json};
 
 use crate::stub::{CapturedRequest, StubConnector, StubResponse};
@@ -82,7 +81,7 @@ pub struct Suite {
     /// Position of the suite in its file.
     pub index: usize,
     pub description: &'static str,
-    pub service: &'static rboto::schema::Service,
+    pub service: &'static rboto::__private::schema::Service,
     /// The suite's `cases`, as JSON.
     pub cases: &'static str,
     /// The suite's `clientEndpoint`: the endpoint URL its clients are configured with.
@@ -640,7 +639,7 @@ async fn buffer_payload(value: Value) -> Result<Value, String> {
 pub fn json_to_value(shape: &'static Shape, json: &Json) -> Result<Value, String> {
     let wrong = |what: &str| Err(format!("{}: expected {what}, found {json}", shape.name));
     Ok(match (&shape.kind, json) {
-        (Kind::Structure(_), _) if shape.has(rboto::schema::DOCUMENT) => {
+        (Kind::Structure(_), _) if shape.has(rboto::__private::schema::DOCUMENT) => {
             Value::Document(Document::from_json(json.clone()))
         }
         (Kind::Structure(members) | Kind::Union(members), Json::Object(map)) => {

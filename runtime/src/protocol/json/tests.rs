@@ -3,7 +3,7 @@
 use super::*;
 use crate::schema::{
     Kind, Location, Member, Protocol, TimestampFormat, HOST_LABEL, IDEMPOTENCY_TOKEN, PAYLOAD,
-    REQUIRED, STREAMING,
+    REQUIRED, SHAPE_STREAMING,
 };
 use crate::types::Number;
 use crate::types::{Blob, DateTime, Document};
@@ -57,7 +57,7 @@ static INPUT: Shape = Shape::structure(
 static EMPTY: Shape = Shape::structure("Empty", &[]);
 static LABELLED: Shape = Shape::structure(
     "Labelled",
-    &[Member::new("Label", &STR).with(HOST_LABEL | REQUIRED)],
+    &[Member::new("Label", &STR).with(HOST_LABEL).with(REQUIRED)],
 );
 static ERROR: Shape = Shape::structure(
     "ThingNotFound",
@@ -415,7 +415,7 @@ fn deep_nesting_is_rejected_without_panicking() {
 
 #[test]
 fn streaming_payload_is_handed_over() {
-    static STREAM: Shape = Shape::scalar("Stream", Kind::Blob).with(STREAMING);
+    static STREAM: Shape = Shape::scalar("Stream", Kind::Blob).with(SHAPE_STREAMING);
     static OUT: Shape = Shape::structure(
         "Out",
         &[

@@ -4,11 +4,11 @@ use super::*;
 use crate::protocol::checksum;
 use crate::schema::{
     prelude as p, HttpChecksum, Location, Member, XmlNamespace, HTTP_CHECKSUM_REQUIRED,
-    REQUEST_CHECKSUM_REQUIRED, REQUIRED, STREAMING,
+    REQUEST_CHECKSUM_REQUIRED, REQUIRED, SHAPE_STREAMING,
 };
 use crate::types::DateTime;
 
-static STREAM: Shape = Shape::scalar("StreamingBlob", Kind::Blob).with(STREAMING);
+static STREAM: Shape = Shape::scalar("StreamingBlob", Kind::Blob).with(SHAPE_STREAMING);
 static METADATA: Shape = Shape::map(
     "Metadata",
     &Member::item(&p::STRING),

@@ -6,8 +6,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::rng::Rng;
+use rboto::__private::schema::{Operation, Protocol, Service};
 use rboto::protocol::{self, Response};
-use rboto::schema::{Operation, Protocol, Service};
 
 /// Corrupted copies tried per body (after every truncation).
 const CORRUPTIONS: usize = 300;

@@ -1,0 +1,106 @@
+//! What generated service crates need from the runtime, and nothing users should call.
+//!
+//! Everything here may change in any release without notice: generated crates are regenerated
+//! with the runtime they are built against. Users reach the same features through the service
+//! crates' clients and the runtime's documented API.
+
+mod macros;
+
+/// The static schema generated crates describe their shapes and operations with.
+pub mod schema {
+    pub use crate::schema::*;
+}
+pub use crate::value::{opt, union, ConvertError, FromValue, IntoValue, Members, StringEnum};
+pub use crate::value::{IntEnum, Value};
+
+use crate::client::{OperationInput, ServiceClient};
+use crate::error::{Error, ErrorKind, RawModeled};
+use crate::response::{ResponseFuture, ResponseMetadata};
+use crate::schema::Operation;
+use crate::types::UnknownValue;
+use std::fmt;
+
+/// The client an input was created by (`client.put_object()`), or none for an input built on
+/// its own (`PutObjectInput::default()`). Not part of the input's value: always equal.
+#[derive(Clone, Default)]
+pub struct Bound(Option<ServiceClient>);
+
+impl Bound {
+    pub fn to(client: &ServiceClient) -> Self {
+        Bound(Some(client.clone()))
+    }
+    pub fn client(&self) -> Option<&ServiceClient> {
+        self.0.as_ref()
+    }
+}
+
+impl PartialEq for Bound {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "Bound" } else { "Unbound" })
+    }
+}
+
+/// An output's [`ResponseMetadata`], kept out of its typed fields. Not part of the output's
+/// value: always equal, so outputs compare by what the service said.
+#[derive(Clone, Default)]
+pub struct Meta(Option<Box<ResponseMetadata>>);
+
+impl Meta {
+    pub fn get(&self) -> &ResponseMetadata {
+        self.0
+            .as_deref()
+            .unwrap_or_else(|| ResponseMetadata::empty())
+    }
+    pub fn set(&mut self, metadata: ResponseMetadata) {
+        self.0 = Some(Box::new(metadata));
+    }
+}
+
+impl PartialEq for Meta {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Meta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.get(), f)
+    }
+}
+
+/// `input.send()`: through the client the input was created by.
+pub fn send<I: OperationInput>(input: I) -> ResponseFuture<I::Output, I::Error> {
+    match input.__client().cloned() {
+        Some(client) => client.send_input(input),
+        None => ResponseFuture::ready(I::OPERATION, Err(unbound(I::OPERATION))),
+    }
+}
+
+/// The error for an input that has no client to go through.
+pub(crate) fn unbound(op: &'static Operation) -> Error<RawModeled> {
+    Error::new(
+        ErrorKind::InvalidConfig,
+        format!(
+            "this {} input was built on its own, so it has no client to send it: use \
+             `client.send(input)`, or build it with the client's method",
+            op.name
+        ),
+    )
+    .with_context(op.name, None)
+}
+
+/// A string enum's catch-all value.
+pub fn unknown(value: String) -> UnknownValue {
+    UnknownValue::new(value)
+}
+
+/// A sensitive structure's `Debug`.
+pub fn debug_redacted(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    write!(f, "{name}({:?})", crate::types::REDACTED)
+}
